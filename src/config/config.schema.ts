@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ error: 'must be a whole number from 1 to 65535' })
+  .int('must be a whole number from 1 to 65535')
+  .min(1, 'must be a whole number from 1 to 65535')
+  .max(65535, 'must be a whole number from 1 to 65535');
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z
+      .enum(['development', 'test', 'production'], {
+        error: 'must be development, test or production',
+      })
+      .default('development'),
+    PORT: port.default(3000),
+    MONGODB_URI: z
+      .string()
+      .trim()
+      .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a mongodb:// or mongodb+srv:// connection string')
+      .optional(),
+    DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
+    BASE_URL: z.url({ error: 'must be an absolute http(s) URL' }).optional(),
+    SESSION_SECRET: z.string().optional(),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .optional(),
+    TRUST_PROXY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production') {
+      if (!env.SESSION_SECRET || env.SESSION_SECRET.length < 32) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SESSION_SECRET'],
+          message: 'is required in production and must be at least 32 characters',
+        });
+      }
+      if (!env.BASE_URL) {
+        ctx.addIssue({ code: 'custom', path: ['BASE_URL'], message: 'is required in production' });
+      }
+    } else if (env.SESSION_SECRET !== undefined && env.SESSION_SECRET.length < 16) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'must be at least 16 characters' });
+    }
+  });
+
+export type RawEnv = z.input<typeof envSchema>;

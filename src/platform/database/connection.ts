@@ -1,0 +1,49 @@
+import mongoose, { type Connection } from 'mongoose';
+
+type Log = { warn(obj: object, msg: string): void };
+
+/** Connects, retrying with back-off: at start-up the database may still be coming up. */
+export async function connectWithRetry(
+  uri: string,
+  options: { dbName?: string; log: Log; attempts?: number; serverSelectionTimeoutMS?: number },
+): Promise<Connection> {
+  const attempts = options.attempts ?? 10;
+  for (let attempt = 1; ; attempt++) {
+    const conn = mongoose.createConnection(uri, {
+      dbName: options.dbName,
+      serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
+      // Mongoose would create indexes in the background; we create them on purpose with syncIndexes.
+      autoIndex: false,
+      autoCreate: false,
+    });
+    try {
+      await conn.asPromise();
+      return conn;
+    } catch (err) {
+      await conn.close().catch(() => {});
+      if (attempt >= attempts) throw err;
+      const delay = Math.min(5000, 250 * 2 ** attempt);
+      options.log.warn({ err, attempt }, `database not reachable, retrying in ${delay} ms`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+/** True while the database answers a ping within the time limit. */
+export async function isDatabaseReady(conn: Connection, timeoutMs = 1000): Promise<boolean> {
+  if (conn.readyState !== 1 || !conn.db) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const ping = conn.db
+    .admin()
+    .ping()
+    .then(() => true)
+    .catch(() => false);
+  try {
+    return await Promise.race([ping, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

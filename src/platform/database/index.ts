@@ -1,0 +1,2 @@
+export { connectWithRetry, isDatabaseReady } from './connection';
+export { LocalDatabaseUnavailable, type LocalDatabase, startLocalDatabase, buildFerretDb } from './local-server';

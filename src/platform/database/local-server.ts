@@ -1,0 +1,252 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { projectRoot } from '../paths';
+
+const execFileAsync = promisify(execFile);
+
+export type LocalDatabase = {
+  uri: string;
+  kind: 'mongod' | 'ferretdb';
+  /** true when this process started the server and so must stop it */
+  owned: boolean;
+  stop(): Promise<void>;
+};
+
+type State = { pid: number; uri: string; kind: 'mongod' | 'ferretdb' };
+
+type Log = { info(msg: string): void; warn(msg: string): void };
+
+/** Raised when no local database can be had here; its message is the one line to show the user. */
+export class LocalDatabaseUnavailable extends Error {
+  override name = 'LocalDatabaseUnavailable';
+}
+
+const sourceDir = path.join(projectRoot, 'tools', 'localdb');
+const START_TIMEOUT_MS = 60_000;
+
+export function findOnPath(command: string, envPath = process.env.PATH ?? ''): string | undefined {
+  for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, command);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here; keep looking
+    }
+  }
+  return undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function canConnect(uri: string, timeoutMs = 1000): Promise<boolean> {
+  const { hostname, port } = new URL(uri);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The binary's name carries a hash of our Go sources, so editing them rebuilds it. */
+export function ferretBinaryPath(): string {
+  const hash = crypto.createHash('sha256');
+  for (const f of ['go.mod', 'go.sum', 'main.go']) hash.update(fs.readFileSync(path.join(sourceDir, f)));
+  const dir = process.env.LOCALDB_CACHE ?? path.join(projectRoot, 'node_modules', '.cache', 'sdg-learn');
+  return path.join(dir, `localdb-${hash.digest('hex').slice(0, 16)}`);
+}
+
+export async function buildFerretDb(log: Log): Promise<string> {
+  const binary = ferretBinaryPath();
+  if (fs.existsSync(binary)) return binary;
+  const go = findOnPath('go') ?? (fs.existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  if (!go) {
+    throw new LocalDatabaseUnavailable(
+      'No local database available: install Go 1.24 or newer (to build FerretDB) or mongod, or set MONGODB_URI to a MongoDB server.',
+    );
+  }
+  fs.mkdirSync(path.dirname(binary), { recursive: true });
+  log.info('Building the local database (FerretDB v1.24.2) once; this takes a minute or two…');
+  const started = Date.now();
+  // Built beside the target and renamed, so a concurrent builder never sees half a file.
+  const tmp = `${binary}.${process.pid}.tmp`;
+  try {
+    await execFileAsync(go, ['build', '-trimpath', '-o', tmp, '.'], {
+      cwd: sourceDir,
+      maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, CGO_ENABLED: '0' },
+    });
+  } catch (err) {
+    const stderr = String((err as { stderr?: string }).stderr ?? err).trim();
+    throw new LocalDatabaseUnavailable(
+      `Building the local database with Go failed (${stderr.split('\n').pop()}); set MONGODB_URI to a MongoDB server instead.`,
+    );
+  }
+  fs.renameSync(tmp, binary);
+  log.info(`Local database built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  return binary;
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+async function spawnFerretDb(dataDir: string, port: number, log: Log): Promise<{ child: ChildProcess; uri: string }> {
+  const binary = await buildFerretDb(log);
+  const logFd = fs.openSync(path.join(dataDir, 'localdb.log'), 'a');
+  const child = spawn(binary, ['--listen', `127.0.0.1:${port}`, '--dir', path.join(dataDir, 'ferretdb')], {
+    stdio: ['ignore', 'pipe', logFd],
+  });
+  fs.closeSync(logFd);
+  const uri = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('FerretDB did not become ready in time')), START_TIMEOUT_MS);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /READY (\S+)/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(
+        new LocalDatabaseUnavailable(
+          `The local database exited at start (code ${code}); see ${path.join(dataDir, 'localdb.log')}.`,
+        ),
+      );
+    });
+  });
+  return { child, uri };
+}
+
+async function spawnMongod(mongod: string, dataDir: string, port: number): Promise<{ child: ChildProcess; uri: string }> {
+  const dbPath = path.join(dataDir, 'mongod');
+  fs.mkdirSync(dbPath, { recursive: true });
+  const logFd = fs.openSync(path.join(dataDir, 'localdb.log'), 'a');
+  const child = spawn(mongod, ['--dbpath', dbPath, '--bind_ip', '127.0.0.1', '--port', String(port)], {
+    stdio: ['ignore', logFd, logFd],
+  });
+  fs.closeSync(logFd);
+  const uri = `mongodb://127.0.0.1:${port}/`;
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!(await canConnect(uri))) {
+    if (child.exitCode !== null) throw new LocalDatabaseUnavailable(`mongod exited at start (code ${child.exitCode}).`);
+    if (Date.now() > deadline) throw new LocalDatabaseUnavailable('mongod did not become ready in time.');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, uri };
+}
+
+function readState(file: string): State | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as State;
+  } catch {
+    return undefined;
+  }
+}
+
+async function reuseRunning(stateFile: string): Promise<State | undefined> {
+  const state = readState(stateFile);
+  if (state && isAlive(state.pid) && (await canConnect(state.uri))) return state;
+  return undefined;
+}
+
+/** Takes the start-up lock, or waits while another live process holds it. */
+async function acquireLock(lockFile: string): Promise<void> {
+  const deadline = Date.now() + 10 * 60_000; // a first FerretDB build can take minutes
+  for (;;) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(fs.readFileSync(lockFile, 'utf8'));
+      if (!holder || !isAlive(holder)) {
+        fs.rmSync(lockFile, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new LocalDatabaseUnavailable(`Timed out waiting for ${lockFile}.`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/**
+ * Starts the local MongoDB-compatible server for DATA_DIR, or reuses the one another process
+ * (the app, the command line, a test run) already runs there.
+ */
+export async function startLocalDatabase(options: { dataDir: string; port?: number; log: Log }): Promise<LocalDatabase> {
+  const { dataDir, log } = options;
+  fs.mkdirSync(dataDir, { recursive: true });
+  const stateFile = path.join(dataDir, 'localdb.json');
+  const lockFile = path.join(dataDir, 'localdb.lock');
+  const notOwned = (s: State): LocalDatabase => ({ uri: s.uri, kind: s.kind, owned: false, stop: async () => {} });
+
+  const running = await reuseRunning(stateFile);
+  if (running) return notOwned(running);
+
+  await acquireLock(lockFile);
+  try {
+    const again = await reuseRunning(stateFile);
+    if (again) return notOwned(again);
+
+    const port = options.port ?? (await freePort());
+    const mongod = findOnPath('mongod');
+    const kind = mongod ? 'mongod' : 'ferretdb';
+    const { child, uri } = mongod ? await spawnMongod(mongod, dataDir, port) : await spawnFerretDb(dataDir, port, log);
+    if (child.pid === undefined) throw new LocalDatabaseUnavailable(`The local ${kind} did not start.`);
+    const state: State = { pid: child.pid, uri, kind };
+    fs.writeFileSync(stateFile, JSON.stringify(state));
+    log.info(`Local database (${kind}) listening at ${uri}, data in ${dataDir}`);
+    return {
+      uri,
+      kind,
+      owned: true,
+      async stop() {
+        child.kill('SIGTERM');
+        await waitForExit(child, 5000);
+        if (readState(stateFile)?.pid === child.pid) fs.rmSync(stateFile, { force: true });
+      },
+    };
+  } finally {
+    fs.rmSync(lockFile, { force: true });
+  }
+}

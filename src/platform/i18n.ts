@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { NextFunction, Request, Response } from 'express';
+import i18next, { type i18n as I18n, type TFunction } from 'i18next';
+import FsBackend from 'i18next-fs-backend';
+import * as i18nMiddleware from 'i18next-http-middleware';
+import { localesDir } from './paths';
+
+export const LANGUAGES = ['en', 'es', 'fr'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const LANGUAGE_COOKIE = 'lng';
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+export function namespaces(): string[] {
+  return fs
+    .readdirSync(path.join(localesDir, 'en'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length));
+}
+
+/**
+ * One i18next instance per app, its resources read synchronously at construction so the
+ * first request never waits and a missing file fails start-up rather than a page.
+ */
+export function createI18n(): I18n {
+  const detector = new i18nMiddleware.LanguageDetector();
+  // The signed-in user's stored preference wins over everything else (DESIGN.md).
+  detector.addDetector({
+    name: 'userPreference',
+    lookup: (req: Request) => {
+      const lng = (req.user as { language?: string } | undefined)?.language;
+      return isLanguage(lng) ? lng : undefined;
+    },
+  });
+  const instance = i18next.createInstance();
+  instance
+    .use(FsBackend)
+    .use(detector)
+    .init({
+      initAsync: false,
+      preload: [...LANGUAGES],
+      supportedLngs: [...LANGUAGES],
+      nonExplicitSupportedLngs: true,
+      load: 'languageOnly',
+      fallbackLng: 'en',
+      ns: namespaces(),
+      defaultNS: 'common',
+      backend: { loadPath: path.join(localesDir, '{{lng}}', '{{ns}}.json') },
+      detection: {
+        order: ['userPreference', 'querystring', 'cookie', 'header'],
+        lookupQuerystring: 'lng',
+        lookupCookie: LANGUAGE_COOKIE,
+        caches: false,
+      },
+      interpolation: { escapeValue: false }, // EJS escapes on output
+      returnNull: false,
+    });
+  return instance;
+}
+
+export function i18nHandler(instance: I18n) {
+  return i18nMiddleware.handle(instance);
+}
+
+/** An explicit `?lng=` choice is remembered in a cookie, so the next page keeps the language. */
+export function rememberLanguageChoice(secure: boolean) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const lng = req.query.lng;
+    if (isLanguage(lng) && req.cookies?.[LANGUAGE_COOKIE] !== lng) {
+      res.cookie(LANGUAGE_COOKIE, lng, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', httpOnly: true, secure });
+    }
+    next();
+  };
+}
+
+export function currentLanguage(req: Request): Language {
+  const lng = (req.i18n?.resolvedLanguage ?? req.language ?? '').slice(0, 2);
+  return isLanguage(lng) ? lng : 'en';
+}
+
+export type { TFunction };

@@ -1,0 +1,27 @@
+import type { NextFunction, Request, Response } from 'express';
+import { currentLanguage, LANGUAGES } from './i18n';
+
+/** Builds the link to the same page in another language, keeping the rest of the query. */
+export function languageLink(req: Request, lng: string): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(req.query)) {
+    if (key !== 'lng' && typeof value === 'string') params.append(key, value);
+  }
+  params.set('lng', lng);
+  return `${req.path}?${params.toString()}`;
+}
+
+/** What every view may use: the translator, the language, the switcher links and the user. */
+export function viewLocals(req: Request, res: Response, next: NextFunction) {
+  const lng = currentLanguage(req);
+  res.locals.t = req.t;
+  res.locals.lng = lng;
+  res.locals.currentPath = req.originalUrl;
+  res.locals.user = req.user;
+  res.locals.languageLinks = LANGUAGES.map((code) => ({
+    code,
+    href: languageLink(req, code),
+    current: code === lng,
+  }));
+  next();
+}

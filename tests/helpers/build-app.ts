@@ -1,0 +1,41 @@
+import type { Router } from 'express';
+import type { Connection } from 'mongoose';
+import supertest from 'supertest';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/platform/logger';
+
+export function testConfig(overrides: Record<string, string> = {}) {
+  return loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-test-secret', ...overrides });
+}
+
+export function buildApp(connection: Connection, options: { extraRouters?: Router[] } = {}) {
+  return createApp({
+    config: testConfig(),
+    connection,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    extraRouters: options.extraRouters,
+  });
+}
+
+/** A cookie-keeping client, like a browser. */
+export function agentFor(connection: Connection, options: { extraRouters?: Router[] } = {}) {
+  return supertest.agent(buildApp(connection, options));
+}
+
+/** Reads the CSRF token out of a rendered form. */
+export function csrfFrom(html: string): string {
+  const m = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!m?.[1]) throw new Error('no _csrf field in the page');
+  return m[1];
+}
+
+/** The page's text as a user reads it: entities decoded, so tests can look for "s'est" and "«". */
+export function decoded(html: string): string {
+  return html
+    .replace(/&#39;/g, "'")
+    .replace(/&#34;|&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}

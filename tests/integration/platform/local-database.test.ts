@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Connection } from 'mongoose';
+import supertest from 'supertest';
+import { connectWithRetry, type LocalDatabase, startLocalDatabase } from '../../../src/platform/database';
+import { canConnect } from '../../../src/platform/database/local-server';
+import { buildApp } from '../../helpers/build-app';
+
+const quiet = { info: () => {}, warn: () => {} };
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+describe('the local database launcher', () => {
+  let dataDir: string;
+  let first: LocalDatabase | undefined;
+
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdg-localdb-'));
+  });
+  afterAll(async () => {
+    await first?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('when a second process asks for the same DATA_DIR, then it reuses the running server', async () => {
+    first = await startLocalDatabase({ dataDir, log: quiet });
+    expect(first.owned).toBe(true);
+    const second = await startLocalDatabase({ dataDir, log: quiet });
+    expect(second.owned).toBe(false);
+    expect(second.uri).toBe(first.uri);
+    const state = JSON.parse(fs.readFileSync(path.join(dataDir, 'localdb.json'), 'utf8'));
+    expect(state.uri).toBe(first.uri);
+  });
+
+  it('when the owner stops it, then the server is gone and the state file removed', async () => {
+    const uri = first!.uri;
+    await first!.stop();
+    first = undefined;
+    expect(await canConnect(uri)).toBe(false);
+    expect(fs.existsSync(path.join(dataDir, 'localdb.json'))).toBe(false);
+  });
+
+  it('when the state file names a dead server, then a new one is started', async () => {
+    fs.writeFileSync(path.join(dataDir, 'localdb.json'), JSON.stringify({ pid: 999999, uri: 'mongodb://127.0.0.1:1/', kind: 'ferretdb' }));
+    first = await startLocalDatabase({ dataDir, log: quiet });
+    expect(first.owned).toBe(true);
+    expect(first.uri).not.toBe('mongodb://127.0.0.1:1/');
+  });
+});
+
+describe('/readyz follows the database', () => {
+  let dataDir: string;
+  let db: LocalDatabase | undefined;
+  let connection: Connection | undefined;
+
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdg-readyz-'));
+  });
+  afterAll(async () => {
+    await connection?.close(true);
+    await db?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('when the database stops, then /readyz is 503; when it returns, then 200 again without restarting the app', async () => {
+    db = await startLocalDatabase({ dataDir, log: quiet });
+    const port = Number(new URL(db.uri).port);
+    connection = await connectWithRetry(db.uri, {
+      dbName: 'readyz',
+      log: { warn: () => {} },
+      serverSelectionTimeoutMS: 1000,
+    });
+    const app = buildApp(connection);
+    expect((await supertest(app).get('/readyz')).status).toBe(200);
+
+    await db.stop();
+    const down = await supertest(app).get('/readyz');
+    expect(down.status).toBe(503);
+    expect(down.body.database).toBe('down');
+    // the process itself is still up
+    expect((await supertest(app).get('/healthz')).status).toBe(200);
+
+    db = await startLocalDatabase({ dataDir, port, log: quiet });
+    const back = await until(async () => (await supertest(app).get('/readyz')).status === 200, 20000);
+    expect(back).toBe(true);
+  });
+});

@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../../src/config';
+
+const root = path.resolve(__dirname, '../../..');
+
+describe('loadConfig', () => {
+  it('when nothing is set, then it uses the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.env).toBe('development');
+    expect(config.mongodbUri).toBeUndefined();
+    expect(config.dataDir).toBe(path.resolve('./data'));
+    expect(config.baseUrl).toBe('http://localhost:3000');
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('when several variables are wrong, then every one is named at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', MONGODB_URI: 'postgres://x', BASE_URL: 'not a url' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/^PORT /m);
+    expect(problems).toMatch(/^MONGODB_URI /m);
+    expect(problems).toMatch(/^BASE_URL /m);
+  });
+
+  it('when production has no session secret or base URL, then it refuses', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET.*BASE_URL|BASE_URL.*SESSION_SECRET/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), BASE_URL: 'https://learn.example.org/' }),
+    ).not.toThrow();
+  });
+
+  it('when a variable is set to an empty string, then it counts as unset', () => {
+    expect(loadConfig({ PORT: '', MONGODB_URI: '' }).port).toBe(3000);
+  });
+});
+
+describe('server start-up with bad configuration', () => {
+  it('when PORT is not a number, then the process exits non-zero with one line naming PORT', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: root,
+      env: { ...process.env, PORT: 'abc', NODE_ENV: 'development' },
+      encoding: 'utf8',
+      timeout: 20000,
+    });
+    expect(result.status).not.toBe(0);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Configuration error: PORT /);
+  });
+});
