@@ -1,17 +1,34 @@
-import { parseArgs } from 'node:util';
+
 import type { Connection } from 'mongoose';
 import { prepareDatabase } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
-import { connectWithRetry, LocalDatabaseUnavailable } from './platform/database';
+import { buildFerretDb, connectWithRetry, LocalDatabaseUnavailable } from './platform/database';
 import { createLogger, type Logger } from './platform/logger';
 import { purgeExpiredSessions } from './platform/session';
 import { openDatabase } from './server';
 
 type Context = { connection: Connection; logger: Logger; args: string[]; out: (line: string) => void };
-type Command = { summary: string; usage: string; run(ctx: Context): Promise<number> };
+type Command = {
+  summary: string;
+  usage: string;
+  /** false for commands that must run before any database exists */
+  needsDatabase?: false;
+  run(ctx: Context): Promise<number>;
+};
 
 /** The commands, each on the same services the web app uses. Later features add theirs here. */
 const commands: Record<string, Command> = {
+  'build-localdb': {
+    summary: 'Build the local FerretDB database now (otherwise built on first start)',
+    usage: 'build-localdb',
+    needsDatabase: false,
+    async run({ logger, out }) {
+      const started = Date.now();
+      const binary = await buildFerretDb({ info: (m) => logger.info(m), warn: (m) => logger.warn(m) });
+      out(`local database ready: ${binary} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      return 0;
+    },
+  },
   'db-info': {
     summary: 'Show which database the platform uses and whether it answers',
     usage: 'db-info',
@@ -47,6 +64,9 @@ export async function runCli(argv: string[], out = (l: string) => console.log(l)
   const config = loadConfig(process.env);
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const log = { info: (m: string) => logger.info(m), warn: (m: string) => logger.warn(m) };
+  if (command.needsDatabase === false) {
+    return command.run({ connection: undefined as unknown as Connection, logger, args, out });
+  }
   const db = await openDatabase(config, log);
   const connection = await connectWithRetry(db.uri, { dbName: db.dbName, log: logger, attempts: 3 });
   try {
@@ -58,7 +78,6 @@ export async function runCli(argv: string[], out = (l: string) => console.log(l)
   }
 }
 
-export { parseArgs };
 
 if (require.main === module) {
   runCli(process.argv.slice(2))
