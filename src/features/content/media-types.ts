@@ -1,0 +1,31 @@
+/**
+ * Media types we accept, recognised by their first bytes (never by the file name), so a renamed
+ * executable or HTML page cannot pass as an image. SVG is refused: it can carry script.
+ */
+const SIGNATURES: { type: string; ext: string[]; test: (b: Buffer) => boolean }[] = [
+  { type: 'image/png', ext: ['png'], test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  { type: 'image/jpeg', ext: ['jpg', 'jpeg'], test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  { type: 'image/gif', ext: ['gif'], test: (b) => /^GIF8[79]a/.test(b.subarray(0, 6).toString('latin1')) },
+  {
+    type: 'image/webp',
+    ext: ['webp'],
+    test: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+  },
+  { type: 'application/pdf', ext: ['pdf'], test: (b) => b.subarray(0, 5).toString('latin1') === '%PDF-' },
+];
+
+export const MAX_MEDIA_BYTES = 5 * 1024 * 1024;
+
+/** The content type of a media file, or why it is refused. */
+export function sniffMedia(name: string, bytes: Buffer): { type: string } | { error: string } {
+  const ext = name.split('.').pop()?.toLowerCase() ?? '';
+  const match = SIGNATURES.find((s) => s.test(bytes));
+  if (!match) return { error: 'is not a PNG, JPEG, GIF, WebP image or a PDF (checked by content)' };
+  if (!match.ext.includes(ext)) return { error: `is a ${match.type} file but is named .${ext}` };
+  if (bytes.length > MAX_MEDIA_BYTES) return { error: `is larger than ${MAX_MEDIA_BYTES / 1024 / 1024} MB` };
+  return { type: match.type };
+}
+
+export function isImageType(type: string): boolean {
+  return type.startsWith('image/');
+}
