@@ -5,6 +5,7 @@ import type { Connection } from 'mongoose';
 import pinoHttp from 'pino-http';
 import crypto from 'node:crypto';
 import type { Config } from './config';
+import { contentRouter, createContentService } from './features/content';
 import { homeRouter } from './features/home';
 import { errorHandler, notFoundHandler } from './platform/error-handler';
 import { healthRouter } from './platform/health';
@@ -32,6 +33,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   const i18n = createI18n();
   const csrf = createCsrf();
+  const content = createContentService({ connection });
 
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
@@ -66,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(csrf.protect);
 
   app.use(homeRouter());
+  app.use(contentRouter(content, (_req, _res, next) => next()));
   for (const router of deps.extraRouters ?? []) app.use(router);
 
   app.use(notFoundHandler);

@@ -1,11 +1,29 @@
 import type { Connection } from 'mongoose';
+import { contentModels, createContentService, formatPackageError, InvalidContentError } from './features/content';
 import type { Logger } from './platform/logger';
+import { modulesDir } from './platform/paths';
+
+/** Creates every collection's indexes. Idempotent; the connection has autoIndex off on purpose. */
+export async function ensureIndexes(connection: Connection): Promise<void> {
+  await connection.collection('sessions').createIndex({ expires: 1 });
+  for (const model of Object.values(contentModels(connection))) await model.createIndexes();
+}
 
 /**
- * Makes the database ready for the app: indexes, and (once the content feature lands) the course
- * on first start. Idempotent, so every instance may run it at boot.
+ * Makes the database ready for the app: indexes, and the course from modules/ on first start
+ * (when no module is published yet). Every instance may run it at boot.
  */
 export async function prepareDatabase(connection: Connection, logger: Logger): Promise<void> {
-  await connection.collection('sessions').createIndex({ expires: 1 });
-  logger.debug('database prepared');
+  await ensureIndexes(connection);
+  const content = createContentService({ connection });
+  if (!(await content.hasCourse())) {
+    try {
+      const report = await content.seedFromFolder(modulesDir);
+      logger.info(`course loaded: ${report.map((r) => `${r.moduleId} v${r.version}`).join(', ')}`);
+    } catch (err) {
+      if (err instanceof InvalidContentError) {
+        logger.error(`the course in modules/ is invalid:\n${err.errors.map(formatPackageError).join('\n')}`);
+      } else throw err;
+    }
+  }
 }

@@ -2,8 +2,10 @@
 import type { Connection } from 'mongoose';
 import { prepareDatabase } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
+import { createContentService, formatPackageError, InvalidContentError } from './features/content';
 import { buildFerretDb, connectWithRetry, LocalDatabaseUnavailable } from './platform/database';
 import { createLogger, type Logger } from './platform/logger';
+import { modulesDir } from './platform/paths';
 import { purgeExpiredSessions } from './platform/session';
 import { openDatabase } from './server';
 
@@ -36,6 +38,24 @@ const commands: Record<string, Command> = {
       const info = await connection.db!.admin().command({ buildInfo: 1 });
       out(`database: ${connection.name} on ${connection.host}:${connection.port} (server version ${info.version})`);
       return 0;
+    },
+  },
+  seed: {
+    summary: 'Validate modules/ and load it into the database (new versions are published)',
+    usage: 'seed',
+    async run({ connection, out }) {
+      const content = createContentService({ connection });
+      try {
+        for (const r of await content.seedFromFolder(modulesDir)) {
+          out(`${r.moduleId}: version ${r.version}${r.created ? ' imported and published' : ' unchanged'}`);
+        }
+        return 0;
+      } catch (err) {
+        if (!(err instanceof InvalidContentError)) throw err;
+        out(`modules/ has ${err.errors.length} problem(s); nothing was changed:`);
+        for (const e of err.errors) out(`  ${formatPackageError(e)}`);
+        return 1;
+      }
     },
   },
   'purge-sessions': {

@@ -28,6 +28,16 @@ export const envSchema = z
       })
       .optional(),
     TRUST_PROXY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+    SMTP_URL: z
+      .string()
+      .trim()
+      .regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@mail.example.org')
+      .optional(),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .regex(/^[^<>@\s]+@[^<>@\s]+$|^[^<>]*<[^<>@\s]+@[^<>@\s]+>$/, 'must be an address, e.g. SDG Learn <learn@example.org>')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {

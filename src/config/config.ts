@@ -10,6 +10,11 @@ export type Config = Readonly<{
   sessionSecret: string;
   logLevel: string;
   trustProxy: boolean;
+  /** unset: e-mails are written to DATA_DIR/outbox instead of being sent */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** argon2id cost; cheaper in tests only, where hashing speed is all that matters */
+  passwordHashing: Readonly<{ memoryCost: number; timeCost: number; parallelism: number }>;
 }>;
 
 /** Thrown with every configuration problem at once, one per variable. */
@@ -23,6 +28,12 @@ export class ConfigError extends Error {
 // A fixed development secret keeps sessions across restarts on a developer's machine;
 // production refuses to start without a real one (see the schema).
 const DEV_SECRET = 'sdg-learn-development-secret-not-for-production';
+
+// OWASP's first argon2id setting (19 MiB, 2 passes, 1 lane): strong, yet a burst of logins does not
+// exhaust a small server's memory. Hashes carry their parameters, so raising these later still
+// verifies old hashes, and logins rehash them.
+const HASHING = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+const TEST_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   // Empty strings from `FOO= npm start` mean "unset", as a shell user expects.
@@ -41,5 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     sessionSecret: e.SESSION_SECRET ?? DEV_SECRET,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     trustProxy: e.TRUST_PROXY === 'true',
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? 'SDG Learn <no-reply@localhost>',
+    passwordHashing: Object.freeze(e.NODE_ENV === 'test' ? TEST_HASHING : HASHING),
   });
 }

@@ -1,0 +1,110 @@
+import type { Request, Response } from 'express';
+import { NotFoundError } from '../../platform/errors';
+import { currentLanguage } from '../../platform/i18n';
+import type { ContentService, PublishedModule } from './content.service';
+
+const WORDS_PER_MINUTE = 200;
+
+function moduleSummary(m: PublishedModule, lng: 'en' | 'es' | 'fr') {
+  return {
+    id: m.moduleId,
+    href: `/modules/${m.moduleId}`,
+    title: m.title[lng],
+    summary: m.summary[lng],
+    lessonCount: m.lessons.length,
+    estimatedMinutes: m.estimatedMinutes,
+  };
+}
+
+function param(req: Request, name: string): string {
+  const value = req.params[name];
+  return typeof value === 'string' ? value : '';
+}
+
+export function contentController(content: ContentService) {
+  async function findModule(req: Request) {
+    const module = await content.getModule(param(req, 'module'));
+    if (!module) throw new NotFoundError();
+    return module;
+  }
+
+  return {
+    /** GET /modules — the course's modules in order */
+    async list(req: Request, res: Response) {
+      const lng = currentLanguage(req);
+      const modules = (await content.modules()).map((m) => moduleSummary(m, lng));
+      res.render('content/modules', { title: 'content:modules.title', modules });
+    },
+
+    /** GET /modules/:module — a module's summary and its lessons */
+    async show(req: Request, res: Response) {
+      const lng = currentLanguage(req);
+      const module = await findModule(req);
+      res.render('content/module', {
+        title: 'content:module.title',
+        pageTitle: module.title[lng],
+        module: moduleSummary(module, lng),
+        lessons: module.lessons.map((l, i) => ({
+          number: i + 1,
+          href: `/modules/${module.moduleId}/lessons/${l.id}`,
+          title: l.title[lng],
+          minutes: Math.max(1, Math.ceil((l.words[lng] ?? 0) / WORDS_PER_MINUTE)),
+        })),
+      });
+    },
+
+    /** GET /modules/:module/lessons/:lesson — one lesson, with previous and next */
+    async lesson(req: Request, res: Response) {
+      const lng = currentLanguage(req);
+      const module = await findModule(req);
+      const index = module.lessonIndex.get(param(req, 'lesson'));
+      if (index === undefined) throw new NotFoundError();
+      const lesson = module.lessons[index]!;
+      const link = (i: number) => {
+        const l = module.lessons[i];
+        return l ? { href: `/modules/${module.moduleId}/lessons/${l.id}`, title: l.title[lng] } : undefined;
+      };
+      res.render('content/lesson', {
+        title: 'content:lesson.title',
+        pageTitle: lesson.title[lng],
+        module: moduleSummary(module, lng),
+        lesson: {
+          id: lesson.id,
+          title: lesson.title[lng],
+          html: content.lessonHtml(module, lesson, lng),
+          minutes: Math.max(1, Math.ceil((lesson.words[lng] ?? 0) / WORDS_PER_MINUTE)),
+          number: index + 1,
+          total: module.lessons.length,
+          isWorksheet: lesson.id === 'worksheet',
+        },
+        previous: link(index - 1),
+        next: link(index + 1),
+      });
+    },
+
+    /** GET /modules/:module/media/:file — an image or PDF a lesson links to */
+    async media(req: Request, res: Response) {
+      const file = await content.openMedia(param(req, 'module'), param(req, 'file'));
+      if (!file) throw new NotFoundError();
+      res.set({
+        'Content-Type': file.contentType,
+        'Content-Length': String(file.size),
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': "default-src 'none'; sandbox",
+        'Cache-Control': 'public, max-age=86400',
+      });
+      if (!file.contentType.startsWith('image/')) res.attachment(param(req, 'file'));
+      file.stream.on('error', () => res.destroy()).pipe(res);
+    },
+
+    /** GET /glossary — the course's terms in the reader's language */
+    async glossary(req: Request, res: Response) {
+      const lng = currentLanguage(req);
+      const glossary = await content.glossary();
+      const terms = (glossary?.terms ?? [])
+        .map((t) => ({ id: t.id, term: t.term[lng], definition: t.definition[lng] }))
+        .sort((a, b) => a.term.localeCompare(b.term, lng));
+      res.render('content/glossary', { title: 'content:glossary.title', terms });
+    },
+  };
+}

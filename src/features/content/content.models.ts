@@ -1,0 +1,83 @@
+import { type Connection, Schema } from 'mongoose';
+import type { Localized } from './content.schemas';
+import type { QuizYaml } from './content.schemas';
+
+export type LessonDoc = { id: string; title: Localized; body: Localized; words: Record<string, number> };
+export type MediaDoc = { name: string; contentType: string; size: number; fileId: unknown };
+
+/** One immutable version of a module, as imported from a package. Never updated in place. */
+export type ModuleVersionDoc = {
+  moduleId: string;
+  version: number;
+  order: number;
+  estimatedMinutes: number;
+  title: Localized;
+  summary: Localized;
+  lessons: LessonDoc[];
+  quiz: QuizYaml;
+  media: MediaDoc[];
+  contentHash: string;
+  source: 'seed' | 'upload';
+  createdBy?: string;
+  createdAt: Date;
+};
+
+/** Which version of a module learners see: switching it is one write (publish, roll back). */
+export type ModuleReleaseDoc = { _id: string; publishedVersion: number; publishedAt: Date; publishedBy?: string };
+
+export type GlossaryDoc = { _id: string; terms: { id: string; term: Localized; definition: Localized }[]; contentHash: string; updatedAt: Date };
+
+const moduleVersionSchema = new Schema<ModuleVersionDoc>(
+  {
+    moduleId: { type: String, required: true },
+    version: { type: Number, required: true },
+    order: { type: Number, required: true },
+    estimatedMinutes: { type: Number, required: true },
+    title: { type: Object, required: true },
+    summary: { type: Object, required: true },
+    lessons: { type: [Object], required: true },
+    quiz: { type: Object, required: true },
+    media: { type: [Object], default: [] },
+    contentHash: { type: String, required: true },
+    source: { type: String, enum: ['seed', 'upload'], required: true },
+    createdBy: { type: String },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'module_versions', versionKey: false, minimize: false },
+);
+// The unique key decides races between two imports of the same module.
+moduleVersionSchema.index({ moduleId: 1, version: 1 }, { unique: true });
+
+const moduleReleaseSchema = new Schema<ModuleReleaseDoc>(
+  {
+    _id: { type: String, required: true },
+    publishedVersion: { type: Number, required: true },
+    publishedAt: { type: Date, required: true },
+    publishedBy: { type: String },
+  },
+  { collection: 'module_releases', versionKey: false },
+);
+
+const glossarySchema = new Schema<GlossaryDoc>(
+  {
+    _id: { type: String, required: true },
+    terms: { type: [Object], required: true },
+    contentHash: { type: String, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'glossary', versionKey: false },
+);
+
+export function contentModels(connection: Connection) {
+  return {
+    ModuleVersion: connection.models.ModuleVersion ?? connection.model('ModuleVersion', moduleVersionSchema),
+    ModuleRelease: connection.models.ModuleRelease ?? connection.model('ModuleRelease', moduleReleaseSchema),
+    Glossary: connection.models.Glossary ?? connection.model('Glossary', glossarySchema),
+  } as {
+    ModuleVersion: import('mongoose').Model<ModuleVersionDoc>;
+    ModuleRelease: import('mongoose').Model<ModuleReleaseDoc>;
+    Glossary: import('mongoose').Model<GlossaryDoc>;
+  };
+}
+
+export type ContentModels = ReturnType<typeof contentModels>;

@@ -1,0 +1,218 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { GridFSBucket, type ObjectId } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { parseDocument } from 'yaml';
+import { type Glossary, glossarySchema, type Lang } from './content.schemas';
+import { type ContentModels, contentModels, type GlossaryDoc, type LessonDoc, type ModuleVersionDoc } from './content.models';
+import { renderMarkdown } from './markdown';
+import { loadModulePackage, type PackageError, type ParsedModule, readPackageFolder } from './package-loader';
+
+export const MEDIA_BUCKET = 'media';
+
+/** Thrown when content does not pass validation; `errors` lists every problem. */
+export class InvalidContentError extends Error {
+  constructor(readonly errors: PackageError[]) {
+    super(`${errors.length} problem(s) in the course content`);
+    this.name = 'InvalidContentError';
+  }
+}
+
+export type PublishedModule = ModuleVersionDoc & { lessonIndex: Map<string, number> };
+
+type Cache = { checkedAt: number; releases: Map<string, number>; modules: PublishedModule[]; glossary?: GlossaryDoc };
+
+export type ContentService = ReturnType<typeof createContentService>;
+
+export function createContentService(deps: { connection: Connection; clock?: () => number; refreshMs?: number }) {
+  const { connection } = deps;
+  const models: ContentModels = contentModels(connection);
+  const clock = deps.clock ?? Date.now;
+  const refreshMs = deps.refreshMs ?? 5000;
+  const bucket = () => new GridFSBucket(connection.db!, { bucketName: MEDIA_BUCKET });
+
+  // Versions are immutable, so a version once read never needs reading again.
+  const versionCache = new Map<string, PublishedModule>();
+  const htmlCache = new Map<string, string>();
+  let cache: Cache | undefined;
+
+  async function storeMedia(parsed: ParsedModule, version: number) {
+    const stored = [];
+    for (const m of parsed.media) {
+      const upload = bucket().openUploadStream(`${parsed.id}/${version}/${m.name}`, {
+        metadata: { moduleId: parsed.id, version, name: m.name, contentType: m.contentType },
+      });
+      await new Promise<void>((resolve, reject) => upload.once('finish', () => resolve()).once('error', reject).end(m.bytes));
+      stored.push({ name: m.name, contentType: m.contentType, size: m.bytes.length, fileId: upload.id });
+    }
+    return stored;
+  }
+
+  /** Stores a parsed package as the module's next version, unless the latest version has the same content. */
+  async function importModule(parsed: ParsedModule, options: { source: 'seed' | 'upload'; by?: string }) {
+    for (let attempt = 0; ; attempt++) {
+      const latest = await models.ModuleVersion.findOne({ moduleId: parsed.id }, { version: 1, contentHash: 1 })
+        .sort({ version: -1 })
+        .lean();
+      if (latest && latest.contentHash === parsed.contentHash) return { moduleId: parsed.id, version: latest.version, created: false };
+      const version = (latest?.version ?? 0) + 1;
+      const media = await storeMedia(parsed, version);
+      try {
+        await models.ModuleVersion.create({
+          moduleId: parsed.id,
+          version,
+          order: parsed.order,
+          estimatedMinutes: parsed.estimatedMinutes,
+          title: parsed.title,
+          summary: parsed.summary,
+          lessons: parsed.lessons,
+          quiz: parsed.quiz,
+          media,
+          contentHash: parsed.contentHash,
+          source: options.source,
+          createdBy: options.by,
+          createdAt: new Date(clock()),
+        });
+        return { moduleId: parsed.id, version, created: true };
+      } catch (err) {
+        // Another import took this version number first: drop our media and try the next number.
+        await Promise.all(media.map((m) => bucket().delete(m.fileId as ObjectId).catch(() => {})));
+        if ((err as { code?: number }).code !== 11000 || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  async function publish(moduleId: string, version: number, by?: string) {
+    const exists = await models.ModuleVersion.exists({ moduleId, version });
+    if (!exists) throw new Error(`module ${moduleId} has no version ${version}`);
+    await models.ModuleRelease.updateOne(
+      { _id: moduleId },
+      { $set: { publishedVersion: version, publishedAt: new Date(clock()), publishedBy: by } },
+      { upsert: true },
+    );
+    cache = undefined;
+  }
+
+  async function importGlossary(glossary: Glossary, contentHash: string) {
+    await models.Glossary.updateOne(
+      { _id: 'course' },
+      { $set: { terms: glossary.terms, contentHash, updatedAt: new Date(clock()) } },
+      { upsert: true },
+    );
+    cache = undefined;
+  }
+
+  /**
+   * Loads modules/ (every NN-slug folder and glossary.yaml): validates everything first, so a
+   * broken folder changes nothing; then imports and publishes each module whose content changed.
+   */
+  async function seedFromFolder(dir: string) {
+    const errors: PackageError[] = [];
+    const parsed: ParsedModule[] = [];
+    const folders = fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && fs.existsSync(path.join(dir, e.name, 'module.yaml')))
+      .map((e) => e.name)
+      .sort();
+    for (const folder of folders) {
+      const result = loadModulePackage(readPackageFolder(path.join(dir, folder)));
+      if (result.ok) parsed.push(result.module);
+      else errors.push(...result.errors.map((e) => ({ ...e, file: `${folder}/${e.file}` })));
+    }
+    const ids = parsed.map((m) => m.id);
+    ids.forEach((id, i) => {
+      if (ids.indexOf(id) !== i) errors.push({ file: `${folders[i]}/module.yaml`, field: 'id', message: `duplicate module id "${id}"` });
+    });
+    let glossary: { data: Glossary; hash: string } | undefined;
+    const glossaryFile = path.join(dir, 'glossary.yaml');
+    if (fs.existsSync(glossaryFile)) {
+      const source = fs.readFileSync(glossaryFile, 'utf8');
+      const result = glossarySchema.safeParse(parseDocument(source).toJS());
+      if (result.success) glossary = { data: result.data, hash: crypto.createHash('sha256').update(source).digest('hex') };
+      else for (const i of result.error.issues) errors.push({ file: 'glossary.yaml', field: i.path.join('.'), message: i.message });
+    }
+    if (errors.length > 0) throw new InvalidContentError(errors);
+
+    const report = [];
+    for (const module of parsed) {
+      const imported = await importModule(module, { source: 'seed' });
+      const release = await models.ModuleRelease.findById(module.id).lean();
+      if (imported.created || !release) await publish(module.id, imported.version);
+      report.push({ ...imported, published: imported.created || !release });
+    }
+    if (glossary) await importGlossary(glossary.data, glossary.hash);
+    return report;
+  }
+
+  async function hasCourse(): Promise<boolean> {
+    return (await models.ModuleRelease.countDocuments()) > 0;
+  }
+
+  async function versionDoc(moduleId: string, version: number): Promise<PublishedModule | undefined> {
+    const key = `${moduleId}@${version}`;
+    const hit = versionCache.get(key);
+    if (hit) return hit;
+    const doc = await models.ModuleVersion.findOne({ moduleId, version }).lean<ModuleVersionDoc>();
+    if (!doc) return undefined;
+    const published: PublishedModule = { ...doc, lessonIndex: new Map(doc.lessons.map((l, i) => [l.id, i])) };
+    versionCache.set(key, published);
+    return published;
+  }
+
+  /**
+   * The published course, from memory. Releases are re-read at most every `refreshMs`, so a publish
+   * on another instance shows up within seconds while a page view costs no content query.
+   */
+  async function current(): Promise<Cache> {
+    if (cache && clock() - cache.checkedAt < refreshMs) return cache;
+    const releases = await models.ModuleRelease.find().lean();
+    const releaseMap = new Map(releases.map((r) => [r._id, r.publishedVersion]));
+    const same = cache && cache.releases.size === releaseMap.size && [...releaseMap].every(([k, v]) => cache?.releases.get(k) === v);
+    if (cache && same) {
+      cache.checkedAt = clock();
+      return cache;
+    }
+    const modules = (await Promise.all(releases.map((r) => versionDoc(r._id, r.publishedVersion)))).filter(
+      (m): m is PublishedModule => m !== undefined,
+    );
+    modules.sort((a, b) => a.order - b.order || a.moduleId.localeCompare(b.moduleId));
+    const glossary = (await models.Glossary.findById('course').lean<GlossaryDoc>()) ?? undefined;
+    cache = { checkedAt: clock(), releases: releaseMap, modules, glossary };
+    return cache;
+  }
+
+  async function getModule(moduleId: string): Promise<PublishedModule | undefined> {
+    return (await current()).modules.find((m) => m.moduleId === moduleId);
+  }
+
+  function lessonHtml(module: PublishedModule, lesson: LessonDoc, lng: Lang): string {
+    const key = `${module.moduleId}@${module.version}/${lesson.id}/${lng}`;
+    let html = htmlCache.get(key);
+    if (html === undefined) {
+      html = renderMarkdown(lesson.body[lng], module.moduleId);
+      htmlCache.set(key, html);
+    }
+    return html;
+  }
+
+  async function openMedia(moduleId: string, name: string) {
+    const module = await getModule(moduleId);
+    const media = module?.media.find((m) => m.name === name);
+    if (!media) return undefined;
+    return { contentType: media.contentType, size: media.size, stream: bucket().openDownloadStream(media.fileId as ObjectId) };
+  }
+
+  return {
+    importModule,
+    publish,
+    seedFromFolder,
+    hasCourse,
+    modules: async () => (await current()).modules,
+    glossary: async () => (await current()).glossary,
+    getModule,
+    lessonHtml,
+    openMedia,
+    models,
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * The one place that says what each role may do. Routes ask for a right (`requireRight`), not a
+ * role, so giving trainers a new power later is a change here and nowhere else.
+ */
+export const ROLES = ['learner', 'trainer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const RIGHTS = [
+  /** read modules, take quizzes, earn a certificate */
+  'learn',
+  /** run cohorts: enrol learners, watch their progress, export it */
+  'cohorts.manage',
+  /** upload and publish module content */
+  'content.manage',
+  /** list accounts, change roles, deactivate */
+  'users.manage',
+  /** read the security audit log */
+  'audit.read',
+  /** issue and revoke certificates */
+  'certificates.manage',
+] as const;
+export type Right = (typeof RIGHTS)[number];
+
+const RIGHTS_BY_ROLE: Readonly<Record<Role, readonly Right[]>> = {
+  learner: ['learn'],
+  trainer: ['learn', 'cohorts.manage'],
+  admin: ['learn', 'cohorts.manage', 'content.manage', 'users.manage', 'audit.read', 'certificates.manage'],
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function rightsOf(role: Role): readonly Right[] {
+  return RIGHTS_BY_ROLE[role] ?? [];
+}
+
+/** True when a user with this role holds the right; anonymous (undefined) holds none. */
+export function can(role: Role | undefined, right: Right): boolean {
+  return role !== undefined && rightsOf(role).includes(right);
+}
