@@ -55,3 +55,14 @@ export function startSessionPurge(connection: Connection, onError: (err: unknown
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/**
+ * Ends every session of a user, except `exceptSessionId` (the one making the change). Passport
+ * keeps the signed-in user's id alone at `session.passport.user`, so the sessions are found by it.
+ */
+export async function endSessionsOfUser(connection: Connection, userId: string, exceptSessionId?: string): Promise<number> {
+  const filter: Record<string, unknown> = { 'session.passport.user': userId };
+  if (exceptSessionId) filter._id = { $ne: exceptSessionId };
+  const result = await connection.collection(SESSION_COLLECTION).deleteMany(filter);
+  return result.deletedCount;
+}

@@ -5,7 +5,7 @@ type Log = { warn(obj: object, msg: string): void };
 /** Connects, retrying with back-off: at start-up the database may still be coming up. */
 export async function connectWithRetry(
   uri: string,
-  options: { dbName?: string; log: Log; attempts?: number; serverSelectionTimeoutMS?: number },
+  options: { dbName?: string; log: Log; attempts?: number; serverSelectionTimeoutMS?: number; monitorCommands?: boolean },
 ): Promise<Connection> {
   const attempts = options.attempts ?? 10;
   for (let attempt = 1; ; attempt++) {
@@ -15,6 +15,7 @@ export async function connectWithRetry(
       // Mongoose would create indexes in the background; we create them on purpose with syncIndexes.
       autoIndex: false,
       autoCreate: false,
+      monitorCommands: options.monitorCommands ?? false,
     });
     try {
       await conn.asPromise();
