@@ -5,12 +5,18 @@ import type { Connection } from 'mongoose';
 import pinoHttp from 'pino-http';
 import crypto from 'node:crypto';
 import type { Config } from './config';
+import { createAccounts } from './features/accounts';
+import { createAdmin } from './features/admin';
 import { contentRouter, createContentService } from './features/content';
 import { homeRouter } from './features/home';
+import { createLearning, createLearningEvents, type LearningEvents } from './features/learning';
+import { requireLogin, requireRight } from './platform/auth-guards';
 import { errorHandler, notFoundHandler } from './platform/error-handler';
+import { flashMessages } from './platform/flash';
 import { healthRouter } from './platform/health';
 import { createI18n, i18nHandler, rememberLanguageChoice } from './platform/i18n';
 import type { Logger } from './platform/logger';
+import { createMailer, type Mailer } from './platform/mailer';
 import { publicDir, viewsDir } from './platform/paths';
 import { createCsrf, securityHeaders } from './platform/security';
 import { sessionMiddleware } from './platform/session';
@@ -20,8 +26,12 @@ export type AppDeps = {
   config: Config;
   connection: Connection;
   logger: Logger;
+  /** defaults to SMTP_URL's server, or files in DATA_DIR/outbox without one */
+  mailer?: Mailer;
   /** extra routers mounted after the built-in ones; tests use it to add routes that throw */
   extraRouters?: Router[];
+  /** domain events; tests pass their own to observe them */
+  events?: LearningEvents;
 };
 
 const BODY_LIMIT = '100kb';
@@ -33,7 +43,19 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   const i18n = createI18n();
   const csrf = createCsrf();
+  const mailer =
+    deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger });
+  const accounts = createAccounts({
+    connection,
+    i18n,
+    mailer,
+    baseUrl: config.baseUrl,
+    hashing: config.passwordHashing,
+    secureCookies: production,
+  });
   const content = createContentService({ connection });
+  const events = deps.events ?? createLearningEvents((err) => logger.error({ err }, 'course completion listener failed'));
+  const learning = createLearning({ connection, content, events });
 
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
@@ -61,6 +83,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(cookieParser());
   app.use(sessionMiddleware({ connection, secret: config.sessionSecret, secureCookie: production }));
+  app.use(accounts.authentication); // sets req.user before i18n, so the user's own language wins
+  app.use(flashMessages);
   app.use(i18nHandler(i18n));
   app.use(rememberLanguageChoice(production));
   app.use(csrf.exposeToken);
@@ -68,7 +92,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(csrf.protect);
 
   app.use(homeRouter());
-  app.use(contentRouter(content, (_req, _res, next) => next()));
+  app.use(accounts.router);
+  app.use(createAdmin(connection).router);
+  app.use(contentRouter(content, requireLogin, { module: learning.moduleExtras, lesson: learning.lessonExtras }));
+  app.use(learning.router(requireRight('learn')));
   for (const router of deps.extraRouters ?? []) app.use(router);
 
   app.use(notFoundHandler);

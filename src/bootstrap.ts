@@ -1,12 +1,20 @@
 import type { Connection } from 'mongoose';
+import { prepareAccountsDatabase } from './features/accounts';
+import { createAuditIndexes } from './features/audit';
 import { contentModels, createContentService, formatPackageError, InvalidContentError } from './features/content';
+import { learningModels } from './features/learning';
 import type { Logger } from './platform/logger';
 import { modulesDir } from './platform/paths';
 
 /** Creates every collection's indexes. Idempotent; the connection has autoIndex off on purpose. */
 export async function ensureIndexes(connection: Connection): Promise<void> {
   await connection.collection('sessions').createIndex({ expires: 1 });
+  // ends a user's sessions (password reset, deactivation) without a collection scan
+  await connection.collection('sessions').createIndex({ 'session.passport.user': 1 });
+  await prepareAccountsDatabase(connection);
+  await createAuditIndexes(connection);
   for (const model of Object.values(contentModels(connection))) await model.createIndexes();
+  for (const model of Object.values(learningModels(connection))) await model.createIndexes();
 }
 
 /**

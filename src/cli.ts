@@ -1,15 +1,19 @@
 
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
 import type { Connection } from 'mongoose';
 import { prepareDatabase } from './bootstrap';
-import { ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig } from './config';
+import { accountsServiceFor, createUserSchema } from './features/accounts';
 import { createContentService, formatPackageError, InvalidContentError } from './features/content';
 import { buildFerretDb, connectWithRetry, LocalDatabaseUnavailable } from './platform/database';
+import { createI18n } from './platform/i18n';
 import { createLogger, type Logger } from './platform/logger';
 import { modulesDir } from './platform/paths';
 import { purgeExpiredSessions } from './platform/session';
 import { openDatabase } from './server';
 
-type Context = { connection: Connection; logger: Logger; args: string[]; out: (line: string) => void };
+type Context = { config: Config; connection: Connection; logger: Logger; args: string[]; out: (line: string) => void };
 type Command = {
   summary: string;
   usage: string;
@@ -58,6 +62,36 @@ const commands: Record<string, Command> = {
       }
     },
   },
+  'create-user': {
+    summary: 'Create an account with a role; the password is read from standard input',
+    usage: 'create-user --role admin|trainer|learner --email E --name N [--language en|es|fr]',
+    async run({ config, connection, args, out }) {
+      let options: Record<string, string | boolean | undefined>;
+      try {
+        options = parseArgs({
+          args,
+          options: { role: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, language: { type: 'string' } },
+        }).values;
+      } catch (err) {
+        out(`${(err as Error).message}\nusage: npm run cli -- ${commands['create-user']!.usage}`);
+        return 64;
+      }
+      const password = await readPassword();
+      const form = createUserSchema.safeParse({ ...options, language: options.language ?? 'en', password });
+      const t = createI18n().getFixedT('en');
+      if (!form.success) {
+        for (const issue of form.error.issues) out(`${String(issue.path[0] ?? 'input')}: ${t(issue.message)}`);
+        return 65;
+      }
+      const result = await accountsServiceFor(connection, config.passwordHashing).createUser(form.data);
+      if (!result.ok) {
+        out(`${result.field}: ${t(result.error)}`);
+        return 65;
+      }
+      out(`created ${result.user.role} ${result.user.email} (id ${result.user.id})`);
+      return 0;
+    },
+  },
   'purge-sessions': {
     summary: 'Delete expired sessions now (the server also does it every 15 minutes)',
     usage: 'purge-sessions',
@@ -67,6 +101,20 @@ const commands: Record<string, Command> = {
     },
   },
 };
+
+/** The first line of standard input: piped in (`echo … | npm run cli -- create-user …`) or typed. */
+function readPassword(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Password (at least 12 characters), then Enter: ');
+  return new Promise((resolve) => {
+    const rl = readline.createInterface({ input: process.stdin, terminal: false });
+    let line: string | undefined;
+    rl.once('line', (first) => {
+      line = first;
+      rl.close();
+    });
+    rl.once('close', () => resolve(line ?? ''));
+  });
+}
 
 function help(out: (l: string) => void) {
   out('Usage: npm run cli -- <command> [options]\n');
@@ -85,13 +133,13 @@ export async function runCli(argv: string[], out = (l: string) => console.log(l)
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const log = { info: (m: string) => logger.info(m), warn: (m: string) => logger.warn(m) };
   if (command.needsDatabase === false) {
-    return command.run({ connection: undefined as unknown as Connection, logger, args, out });
+    return command.run({ config, connection: undefined as unknown as Connection, logger, args, out });
   }
   const db = await openDatabase(config, log);
   const connection = await connectWithRetry(db.uri, { dbName: db.dbName, log: logger, attempts: 3 });
   try {
     await prepareDatabase(connection, logger);
-    return await command.run({ connection, logger, args, out });
+    return await command.run({ config, connection, logger, args, out });
   } finally {
     await connection.close();
     await db.local?.stop();

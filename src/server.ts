@@ -5,6 +5,7 @@ import { type Config, ConfigError, loadConfig } from './config';
 import { connectWithRetry, type LocalDatabase, LocalDatabaseUnavailable, startLocalDatabase } from './platform/database';
 import { createLogger } from './platform/logger';
 import { startSessionPurge } from './platform/session';
+import { startAccountsPurge } from './features/accounts';
 
 /** Where the database comes from: MONGODB_URI, or the local server for DATA_DIR. */
 export async function openDatabase(config: Config, log: { info(m: string): void; warn(m: string): void }) {
@@ -29,6 +30,9 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  if (config.env === 'production' && !config.smtpUrl) {
+    logger.warn('SMTP_URL is not set: e-mails such as password resets are written to DATA_DIR/outbox, not sent');
+  }
   const log = { info: (m: string) => logger.info(m), warn: (m: string) => logger.warn(m) };
 
   let local: LocalDatabase | undefined;
@@ -51,6 +55,7 @@ async function main() {
   const app = createApp({ config, connection, logger });
   const server = http.createServer(app);
   const stopPurge = startSessionPurge(connection, (err) => logger.warn({ err }, 'session purge failed'));
+  const stopAccountsPurge = startAccountsPurge(connection, (err) => logger.warn({ err }, 'accounts purge failed'));
   server.listen(config.port, () => {
     logger.info(`SDG Learn listening on http://localhost:${config.port} (${config.env})`);
   });
@@ -61,6 +66,7 @@ async function main() {
     stopping = true;
     logger.info(`${signal} received: finishing in-flight requests`);
     stopPurge();
+    stopAccountsPurge();
     // Give slow requests a bounded time; the load balancer has already stopped sending new ones.
     const force = setTimeout(() => {
       logger.warn('requests still running after 10 s, closing them');

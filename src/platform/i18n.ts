@@ -65,13 +65,16 @@ export function i18nHandler(instance: I18n) {
   return i18nMiddleware.handle(instance);
 }
 
+/** Remembers a language in a cookie for a year, so the next page (signed in or not) keeps it. */
+export function setLanguageCookie(res: Response, lng: Language, secure: boolean) {
+  res.cookie(LANGUAGE_COOKIE, lng, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', httpOnly: true, secure });
+}
+
 /** An explicit `?lng=` choice is remembered in a cookie, so the next page keeps the language. */
 export function rememberLanguageChoice(secure: boolean) {
   return (req: Request, res: Response, next: NextFunction) => {
     const lng = req.query.lng;
-    if (isLanguage(lng) && req.cookies?.[LANGUAGE_COOKIE] !== lng) {
-      res.cookie(LANGUAGE_COOKIE, lng, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', httpOnly: true, secure });
-    }
+    if (isLanguage(lng) && req.cookies?.[LANGUAGE_COOKIE] !== lng) setLanguageCookie(res, lng, secure);
     next();
   };
 }

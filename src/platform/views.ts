@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { currentLanguage, LANGUAGES } from './i18n';
+import { can, type Right } from './roles';
 
 /** Builds the link to the same page in another language, keeping the rest of the query. */
 export function languageLink(req: Request, lng: string): string {
@@ -18,6 +19,8 @@ export function viewLocals(req: Request, res: Response, next: NextFunction) {
   res.locals.lng = lng;
   res.locals.currentPath = req.originalUrl;
   res.locals.user = req.user;
+  /** whether the signed-in user's role holds a right (roles.ts), to show only links they may follow */
+  res.locals.can = (right: Right) => can(req.user?.role, right);
   res.locals.languageLinks = LANGUAGES.map((code) => ({
     code,
     href: languageLink(req, code),

@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import type { PackageFiles } from '../../src/features/content';
 
 const words = (lng: string, n: number) =>
-  Array.from({ length: n }, (_, i) => ({ en: 'planning', es: 'planificación', fr: 'planification' })[lng] + i).join(' ');
+  Array.from({ length: n }, (_, i) => (({ en: 'planning', es: 'planificación', fr: 'planification' }) as Record<string, string>)[lng] + String(i)).join(' ');
 
 export type PackageSpec = {
   id?: string;

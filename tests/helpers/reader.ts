@@ -1,8 +1,7 @@
 import type { Connection } from 'mongoose';
-import supertest from 'supertest';
-import { buildApp } from './build-app';
+import { signedInAgent } from './learner';
 
-/** A client that may read lessons. */
+/** A client that may read lessons: a signed-in learner. */
 export async function readerAgent(connection: Connection) {
-  return supertest.agent(buildApp(connection));
+  return (await signedInAgent(connection)).agent;
 }

@@ -24,10 +24,23 @@ export function isCountryCode(value: string): boolean {
   return codes.has(value);
 }
 
-/** The countries as options for a select, named and sorted in `lng`. */
-export function countryOptions(lng: string): { code: string; name: string }[] {
-  const names = new Intl.DisplayNames([lng], { type: 'region' });
-  return COUNTRY_CODES.map((code) => ({ code, name: names.of(code) ?? code })).sort((a, b) =>
-    a.name.localeCompare(b.name, lng),
-  );
+type CountryOption = { code: string; name: string };
+const optionsByLanguage = new Map<string, readonly CountryOption[]>();
+
+/** The countries as options for a select, named and sorted in `lng` (computed once per language). */
+export function countryOptions(lng: string): readonly CountryOption[] {
+  let options = optionsByLanguage.get(lng);
+  if (!options) {
+    const names = new Intl.DisplayNames([lng], { type: 'region' });
+    options = COUNTRY_CODES.map((code) => ({ code, name: names.of(code) ?? code })).sort((a, b) =>
+      a.name.localeCompare(b.name, lng),
+    );
+    optionsByLanguage.set(lng, options);
+  }
+  return options;
+}
+
+/** One country's name in `lng`, for pages that show a stored code. */
+export function countryName(code: string | undefined, lng: string): string {
+  return code ? (countryOptions(lng).find((c) => c.code === code)?.name ?? code) : '';
 }

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { dictionary } from '@zxcvbn-ts/language-common';
-import argon2 from 'argon2';
+import argon2, { type HashOptions } from 'argon2';
 
 export const PASSWORD_MIN_LENGTH = 12;
 /** Long passphrases are welcome; the cap only keeps one request from hashing megabytes. */
@@ -29,7 +29,7 @@ export type PasswordHasher = {
 
 /** argon2id with the configured cost (see config.ts). */
 export function createPasswordHasher(cost: HashingCost): PasswordHasher {
-  const options = { type: argon2.argon2id, ...cost };
+  const options: HashOptions = { type: argon2.argon2id, ...cost };
   let dummy: Promise<string> | undefined;
   return {
     hash: (password) => argon2.hash(password, options),

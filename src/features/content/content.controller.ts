@@ -21,7 +21,13 @@ function param(req: Request, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-export function contentController(content: ContentService) {
+/** What other features add to module and lesson pages (the learner's progress), as view locals. */
+export type PageExtras = {
+  module?: (req: Request, module: PublishedModule) => Promise<Record<string, unknown>>;
+  lesson?: (req: Request, module: PublishedModule, lessonId: string) => Promise<Record<string, unknown>>;
+};
+
+export function contentController(content: ContentService, extras: PageExtras = {}) {
   async function findModule(req: Request) {
     const module = await content.getModule(param(req, 'module'));
     if (!module) throw new NotFoundError();
@@ -50,6 +56,7 @@ export function contentController(content: ContentService) {
           title: l.title[lng],
           minutes: Math.max(1, Math.ceil((l.words[lng] ?? 0) / WORDS_PER_MINUTE)),
         })),
+        ...(await extras.module?.(req, module)),
       });
     },
 
@@ -79,6 +86,7 @@ export function contentController(content: ContentService) {
         },
         previous: link(index - 1),
         next: link(index + 1),
+        ...(await extras.lesson?.(req, module, lesson.id)),
       });
     },
 

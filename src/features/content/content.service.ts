@@ -211,6 +211,8 @@ export function createContentService(deps: { connection: Connection; clock?: () 
     modules: async () => (await current()).modules,
     glossary: async () => (await current()).glossary,
     getModule,
+    /** a specific (possibly unpublished or older) version: versions never change, so this is cached */
+    getVersion: versionDoc,
     lessonHtml,
     openMedia,
     models,

@@ -1,3 +1,4 @@
+export { type PageExtras } from './content.controller';
 export { contentRouter } from './content.routes';
 export { type ContentService, createContentService, InvalidContentError, type PublishedModule } from './content.service';
 export { contentModels } from './content.models';

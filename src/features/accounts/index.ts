@@ -1,0 +1,90 @@
+/**
+ * Accounts: sign-up, login and sessions, profiles, password reset. Other features use
+ * `req.user`, the guards in platform/auth-guards.ts, and what is exported here.
+ */
+import type { i18n as I18n } from 'i18next';
+import type { Connection } from 'mongoose';
+import { createAttemptIndexes, createAttemptLimiter, purgeExpiredAttempts } from '../../platform/attempt-limiter';
+import type { Mailer } from '../../platform/mailer';
+import { endSessionsOfUser } from '../../platform/session';
+import { auditLogFor } from '../audit';
+import { createAccountEmails } from './accounts.emails';
+import { accountsRouter } from './accounts.routes';
+import { createAccountsService } from './accounts.service';
+import { createAuthentication } from './authentication';
+import { getPasswordResetModel } from './password-reset.model';
+import { createPasswordResetService, purgeExpiredResets } from './password-reset.service';
+import { createPasswordHasher, type HashingCost } from './passwords';
+import { getUserModel } from './user.model';
+
+export { type AccountUser, type AccountsService, createAccountsService, type Profile } from './accounts.service';
+export { createUserSchema, type CreateUserInput } from './accounts.schemas';
+export { countryName, countryOptions } from './countries';
+export { createPasswordHasher, type HashingCost, isCommonPassword } from './passwords';
+export { getUserModel, type UserDocument, type UserModel, type UserRecord } from './user.model';
+
+/** The accounts service on a connection, for the command line and other features. */
+export function accountsServiceFor(connection: Connection, hashing: HashingCost) {
+  return createAccountsService({
+    User: getUserModel(connection),
+    hasher: createPasswordHasher(hashing),
+    limiter: createAttemptLimiter(connection),
+    audit: auditLogFor(connection),
+    sessions: { endAllOf: (userId, except) => endSessionsOfUser(connection, userId, except) },
+  });
+}
+
+/** Everything the web app needs from accounts: passport's middleware, the router, the service. */
+export function createAccounts(deps: {
+  connection: Connection;
+  i18n: I18n;
+  mailer: Mailer;
+  baseUrl: string;
+  hashing: HashingCost;
+  secureCookies: boolean;
+}) {
+  const { connection } = deps;
+  const hasher = createPasswordHasher(deps.hashing);
+  const limiter = createAttemptLimiter(connection);
+  const audit = auditLogFor(connection);
+  const sessions = { endAllOf: (userId: string, except?: string) => endSessionsOfUser(connection, userId, except) };
+  const User = getUserModel(connection);
+  const accounts = createAccountsService({ User, hasher, limiter, audit, sessions });
+  const resets = createPasswordResetService({
+    User,
+    PasswordReset: getPasswordResetModel(connection),
+    hasher,
+    limiter,
+    audit,
+    sessions,
+    emails: createAccountEmails({ mailer: deps.mailer, i18n: deps.i18n, baseUrl: deps.baseUrl }),
+  });
+  const { passport, middleware } = createAuthentication(accounts);
+  return {
+    service: accounts,
+    /** mount right after the session middleware: it sets req.user */
+    authentication: middleware,
+    router: accountsRouter({ accounts, resets, passport, secureCookies: deps.secureCookies }),
+  };
+}
+
+/** Indexes for the accounts collections; called by prepareDatabase (autoIndex is off on purpose). */
+export async function prepareAccountsDatabase(connection: Connection): Promise<void> {
+  await getUserModel(connection).createIndexes();
+  await getPasswordResetModel(connection).createIndexes();
+  await createAttemptIndexes(connection);
+}
+
+/** Deletes expired reset links and old login attempts now (FerretDB has no TTL indexes). */
+export async function purgeExpiredAccountRecords(connection: Connection, now = new Date()): Promise<number> {
+  return (await purgeExpiredAttempts(connection, now)) + (await purgeExpiredResets(getPasswordResetModel(connection), now));
+}
+
+/** Runs the purge every 15 minutes; returns a function that stops it. */
+export function startAccountsPurge(connection: Connection, onError: (err: unknown) => void, everyMs = 15 * 60_000) {
+  const timer = setInterval(() => {
+    purgeExpiredAccountRecords(connection).catch(onError);
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

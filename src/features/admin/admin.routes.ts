@@ -1,0 +1,23 @@
+import { type RequestHandler, Router } from 'express';
+import { requireRight } from '../../platform/auth-guards';
+import type { AuditLog } from '../audit';
+import { adminController } from './admin.controller';
+import type { AdminService } from './admin.service';
+
+const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
+export function adminRouter(deps: { admin: AdminService; audit: AuditLog }): Router {
+  const router = Router();
+  const admin = adminController(deps);
+  const manageUsers = requireRight('users.manage');
+
+  router.get('/admin/users', manageUsers, noStore, admin.users);
+  router.post('/admin/users/:id/role', manageUsers, admin.changeRole);
+  router.post('/admin/users/:id/deactivate', manageUsers, admin.deactivate);
+  router.post('/admin/users/:id/reactivate', manageUsers, admin.reactivate);
+  router.get('/admin/audit', requireRight('audit.read'), noStore, admin.auditLog);
+  return router;
+}

@@ -1,0 +1,21 @@
+/** Admin pages for accounts and the audit log: /admin/users, /admin/audit. */
+import type { Connection } from 'mongoose';
+import { endSessionsOfUser } from '../../platform/session';
+import { getUserModel } from '../accounts';
+import { auditLogFor } from '../audit';
+import { adminRouter } from './admin.routes';
+import { createAdminService } from './admin.service';
+
+export { type AdminService, createAdminService } from './admin.service';
+
+/** The admin router on a connection. */
+export function createAdmin(connection: Connection) {
+  const audit = auditLogFor(connection);
+  const admin = createAdminService({
+    User: getUserModel(connection),
+    audit,
+    sessions: { endAllOf: (userId) => endSessionsOfUser(connection, userId) },
+  });
+  return { service: admin, router: adminRouter({ admin, audit }) };
+}
+

@@ -1,0 +1,192 @@
+import crypto from 'node:crypto';
+import { Types } from 'mongoose';
+import { AppError, BadRequestError, ConflictError, NotFoundError } from '../../platform/errors';
+import type { ContentService, PublishedModule, Question } from '../content';
+import { type DrawnQuestion, isDuplicateKey, type LearningModels, type QuizAttemptDoc } from './learning.models';
+import type { ProgressService } from './progress.service';
+
+export class NoAttemptsLeftError extends AppError {
+  constructor() {
+    super(403, 'NO_ATTEMPTS_LEFT', 'learning:quiz.noAttemptsLeft');
+  }
+}
+
+/** Answers as submitted: question id → chosen option ids. */
+export type Answers = Record<string, string[]>;
+
+export type SubmitOutcome =
+  | { ok: true; attemptId: string; passed: boolean; scorePercent: number }
+  | { ok: false; unanswered: string[]; attempt: QuizAttemptDoc };
+
+function shuffle<T>(items: T[], randomInt: (max: number) => number): T[] {
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+export function createQuizService(deps: {
+  models: LearningModels;
+  content: ContentService;
+  progress: ProgressService;
+  randomInt?: (max: number) => number;
+  clock?: () => Date;
+}) {
+  const { models, content, progress } = deps;
+  const randomInt = deps.randomInt ?? ((max: number) => crypto.randomInt(max));
+  const clock = deps.clock ?? (() => new Date());
+
+  async function requireModule(moduleId: string): Promise<PublishedModule> {
+    const module = await content.getModule(moduleId);
+    if (!module) throw new NotFoundError();
+    return module;
+  }
+
+  async function openAttempt(userId: string, moduleId: string): Promise<QuizAttemptDoc | undefined> {
+    const latest = await models.QuizAttempt.findOne({ userId, moduleId }).sort({ number: -1 }).lean<QuizAttemptDoc>();
+    if (!latest) return undefined;
+    const graded = await models.QuizGrade.exists({ attemptId: latest._id });
+    return graded ? undefined : latest;
+  }
+
+  function draw(module: PublishedModule): DrawnQuestion[] {
+    const { questions, questionsPerAttempt } = module.quiz;
+    return shuffle(questions, randomInt)
+      .slice(0, questionsPerAttempt)
+      .map((q) => ({
+        questionId: q.id,
+        // true/false reads naturally in its own order; other options are shuffled
+        optionIds: q.type === 'truefalse' ? q.options.map((o) => o.id) : shuffle(q.options, randomInt).map((o) => o.id),
+      }));
+  }
+
+  /** The learner's open attempt, or a newly drawn one if attempts remain. */
+  async function startOrResume(userId: string, moduleId: string): Promise<QuizAttemptDoc> {
+    const module = await requireModule(moduleId);
+    for (let tries = 0; tries < 5; tries++) {
+      const open = await openAttempt(userId, moduleId);
+      if (open) return open;
+      const latest = await models.QuizAttempt.findOne({ userId, moduleId }, { number: 1 }).sort({ number: -1 }).lean();
+      const number = (latest?.number ?? 0) + 1;
+      if (module.quiz.maxAttempts > 0 && number > module.quiz.maxAttempts) throw new NoAttemptsLeftError();
+      try {
+        const created = await models.QuizAttempt.create({
+          userId,
+          moduleId,
+          moduleVersion: module.version,
+          number,
+          questions: draw(module),
+          startedAt: clock(),
+        });
+        return created.toObject() as QuizAttemptDoc;
+      } catch (err) {
+        // Two tabs drew at once: the unique attempt number let one win; resume that one.
+        if (!isDuplicateKey(err)) throw err;
+      }
+    }
+    throw new ConflictError();
+  }
+
+  async function attemptsLeft(userId: string, module: PublishedModule): Promise<number | undefined> {
+    if (module.quiz.maxAttempts === 0) return undefined;
+    const used = await models.QuizAttempt.countDocuments({ userId, moduleId: module.moduleId });
+    return Math.max(0, module.quiz.maxAttempts - used);
+  }
+
+  async function findOwnAttempt(userId: string, moduleId: string, attemptId: string): Promise<QuizAttemptDoc> {
+    if (!Types.ObjectId.isValid(attemptId)) throw new NotFoundError();
+    const attempt = await models.QuizAttempt.findById(attemptId).lean<QuizAttemptDoc>();
+    // Someone else's attempt is "not found", not "forbidden": it reveals nothing about it.
+    if (!attempt || attempt.userId !== userId || attempt.moduleId !== moduleId) throw new NotFoundError();
+    return attempt;
+  }
+
+  async function bankFor(attempt: QuizAttemptDoc): Promise<{ module: PublishedModule; byId: Map<string, Question> }> {
+    const module = await content.getVersion(attempt.moduleId, attempt.moduleVersion);
+    if (!module) throw new NotFoundError();
+    return { module, byId: new Map(module.quiz.questions.map((q) => [q.id, q])) };
+  }
+
+  /**
+   * Grades an attempt on the server. Refuses (and changes nothing) for answers to questions not in
+   * the attempt, options that are not the question's, a closed attempt or someone else's attempt.
+   * The unique index on the grade's attemptId makes a double submission count once.
+   */
+  async function submit(userId: string, moduleId: string, attemptId: string, answers: Answers): Promise<SubmitOutcome> {
+    const attempt = await findOwnAttempt(userId, moduleId, attemptId);
+    if (await models.QuizGrade.exists({ attemptId: attempt._id })) throw new ConflictError('learning:quiz.alreadyGraded');
+    const { module, byId } = await bankFor(attempt);
+    const drawn = new Map(attempt.questions.map((q) => [q.questionId, q]));
+
+    for (const [questionId, chosen] of Object.entries(answers)) {
+      const question = byId.get(questionId);
+      const d = drawn.get(questionId);
+      if (!question || !d) throw new BadRequestError('learning:quiz.invalidAnswer');
+      if (chosen.some((o) => !d.optionIds.includes(o)) || new Set(chosen).size !== chosen.length) {
+        throw new BadRequestError('learning:quiz.invalidAnswer');
+      }
+      if (question.type !== 'multiple' && chosen.length > 1) throw new BadRequestError('learning:quiz.invalidAnswer');
+    }
+    const unanswered = attempt.questions.map((q) => q.questionId).filter((id) => !answers[id]?.length);
+    if (unanswered.length > 0) return { ok: false, unanswered, attempt };
+
+    const graded = attempt.questions.map(({ questionId }) => {
+      const question = byId.get(questionId)!;
+      const chosen = [...(answers[questionId] ?? [])].sort();
+      const right = question.options.filter((o) => o.correct).map((o) => o.id).sort();
+      return { questionId, chosen, correct: chosen.join('\n') === right.join('\n') };
+    });
+    const correctCount = graded.filter((g) => g.correct).length;
+    const scorePercent = Math.round((correctCount / graded.length) * 100);
+    const passed = scorePercent >= module.quiz.passPercent;
+    try {
+      await models.QuizGrade.create({
+        attemptId: attempt._id,
+        userId,
+        moduleId,
+        moduleVersion: attempt.moduleVersion,
+        attemptNumber: attempt.number,
+        questions: graded,
+        correctCount,
+        total: graded.length,
+        scorePercent,
+        passPercent: module.quiz.passPercent,
+        passed,
+        gradedAt: clock(),
+      });
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new ConflictError('learning:quiz.alreadyGraded');
+      throw err;
+    }
+    if (passed) {
+      const current = await content.getModule(moduleId);
+      if (current) await progress.checkModuleCompletion(userId, current);
+    }
+    return { ok: true, attemptId: String(attempt._id), passed, scorePercent };
+  }
+
+  /** A graded attempt with everything needed to show it: only its owner may see it. */
+  async function result(userId: string, moduleId: string, attemptId: string) {
+    const attempt = await findOwnAttempt(userId, moduleId, attemptId);
+    const grade = await models.QuizGrade.findOne({ attemptId: attempt._id }).lean();
+    if (!grade) throw new NotFoundError();
+    const { byId } = await bankFor(attempt);
+    return { attempt, grade, byId };
+  }
+
+  async function history(userId: string, moduleId: string) {
+    await requireModule(moduleId);
+    const [attempts, grades] = await Promise.all([
+      models.QuizAttempt.find({ userId, moduleId }).sort({ number: 1 }).lean<QuizAttemptDoc[]>(),
+      models.QuizGrade.find({ userId, moduleId }).lean(),
+    ]);
+    const gradeOf = new Map(grades.map((g) => [String(g.attemptId), g]));
+    return attempts.map((a) => ({ attempt: a, grade: gradeOf.get(String(a._id)) }));
+  }
+
+  return { startOrResume, attemptsLeft, submit, result, history, bankFor };
+}
+
+export type QuizService = ReturnType<typeof createQuizService>;
