@@ -30,6 +30,8 @@ export type AppDeps = {
   mailer?: Mailer;
   /** extra routers mounted after the built-in ones; tests use it to add routes that throw */
   extraRouters?: Router[];
+  /** how often published releases are re-read (default 5 s): a publish elsewhere shows up within it */
+  contentRefreshMs?: number;
   /** domain events; tests pass their own to observe them */
   events?: LearningEvents;
 };
@@ -53,7 +55,7 @@ export function createApp(deps: AppDeps): Express {
     hashing: config.passwordHashing,
     secureCookies: production,
   });
-  const content = createContentService({ connection });
+  const content = createContentService({ connection, refreshMs: deps.contentRefreshMs });
   const events = deps.events ?? createLearningEvents((err) => logger.error({ err }, 'course completion listener failed'));
   const learning = createLearning({ connection, content, events });
 
