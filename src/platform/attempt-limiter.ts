@@ -63,3 +63,23 @@ export async function purgeExpiredAttempts(connection: Connection, now = new Dat
   const result = await connection.collection(ATTEMPTS_COLLECTION).deleteMany({ expiresAt: { $lt: now } });
   return result.deletedCount;
 }
+
+/**
+ * The client address to count attempts against: an IPv4 address as is (also when IPv6-mapped),
+ * an IPv6 address by its /64 network, since one subscriber usually holds a whole /64.
+ */
+export function ipBucket(ip: string): string {
+  const address = ip.split('%')[0]!.toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!address.includes(':')) return address;
+  const [head = '', tail = ''] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+

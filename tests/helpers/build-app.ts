@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Router } from 'express';
 import type { Connection } from 'mongoose';
 import supertest from 'supertest';
@@ -5,8 +6,13 @@ import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/platform/logger';
 
+/** This jest worker's DATA_DIR: where the app writes e-mails (outbox/) when there is no SMTP server. */
+export function testDataDir(): string {
+  return path.resolve(__dirname, '../../.test-data/app', `worker-${process.env.JEST_WORKER_ID ?? '0'}`);
+}
+
 export function testConfig(overrides: Record<string, string> = {}) {
-  return loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-test-secret', ...overrides });
+  return loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-test-secret', DATA_DIR: testDataDir(), ...overrides });
 }
 
 export function buildApp(connection: Connection, options: { extraRouters?: Router[] } = {}) {

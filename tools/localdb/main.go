@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -62,7 +63,11 @@ func main() {
 	}()
 
 	// MongoDBURI waits until the listener is bound, so the line below means "ready".
-	fmt.Printf("READY %s\n", f.MongoDBURI())
+	uri := f.MongoDBURI()
+	indexer := &idIndexer{dir: abs, logger: logger}
+	indexer.pass(ctx)
+	go indexer.run(ctx, 2*time.Second)
+	fmt.Printf("READY %s\n", uri)
 
 	<-done
 }

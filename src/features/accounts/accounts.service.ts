@@ -1,4 +1,4 @@
-import type { AttemptLimiter, Limit } from '../../platform/attempt-limiter';
+import { type AttemptLimiter, ipBucket, type Limit } from '../../platform/attempt-limiter';
 import type { Language } from '../../platform/i18n';
 import type { Role } from '../../platform/roles';
 import type { AuditLog } from '../audit';
@@ -33,7 +33,7 @@ const FIFTEEN_MINUTES = 15 * 60_000;
  */
 export const loginLimits = (email: string, ip: string): Limit[] => [
   { key: `login:email:${email}`, max: 5, windowMs: FIFTEEN_MINUTES },
-  { key: `login:ip:${ip}`, max: 50, windowMs: FIFTEEN_MINUTES },
+  { key: `login:ip:${ipBucket(ip)}`, max: 50, windowMs: FIFTEEN_MINUTES },
 ];
 
 export function toAccountUser(user: UserDocument): AccountUser {
@@ -169,6 +169,11 @@ export function createAccountsService(deps: AccountsDeps) {
         return { ok: false, field: 'currentPassword', error: 'accounts:errors.currentPasswordWrong' } as FieldRefusal;
       }
       if (input.email === user.email) return { ok: true as const };
+      // Checked first because FerretDB v1 reports a unique-index clash on update as a generic
+      // error, not 11000 (inserts are fine); the index still guards the race, on MongoDB as 11000.
+      if (await User.exists({ email: input.email, _id: { $ne: user._id } })) {
+        return { ok: false, field: 'email', error: 'accounts:errors.emailTaken' } as FieldRefusal;
+      }
       try {
         await User.updateOne({ _id: id }, { $set: { email: input.email } });
       } catch (err) {

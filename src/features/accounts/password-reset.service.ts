@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { AttemptLimiter, Limit } from '../../platform/attempt-limiter';
+import { type AttemptLimiter, ipBucket, type Limit } from '../../platform/attempt-limiter';
 import type { Language } from '../../platform/i18n';
 import type { AuditLog } from '../audit';
 import { loginLimits, type SessionsPort } from './accounts.service';
@@ -28,10 +28,10 @@ const HOUR = 60 * 60_000;
 /** Reset e-mails asked for, per address and per client IP, whether or not the address exists. */
 export const forgotLimits = (email: string, ip: string): Limit[] => [
   { key: `reset:email:${email}`, max: 3, windowMs: HOUR },
-  { key: `reset:ip:${ip}`, max: 20, windowMs: HOUR },
+  { key: `reset:ip:${ipBucket(ip)}`, max: 20, windowMs: HOUR },
 ];
 /** Reset links tried that did not work, per client IP. */
-export const resetTokenLimits = (ip: string): Limit[] => [{ key: `reset-token:ip:${ip}`, max: 10, windowMs: HOUR }];
+export const resetTokenLimits = (ip: string): Limit[] => [{ key: `reset-token:ip:${ipBucket(ip)}`, max: 10, windowMs: HOUR }];
 
 /** 32 random bytes, URL-safe: 43 characters. Anything else is not one of ours. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;

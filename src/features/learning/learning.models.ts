@@ -22,6 +22,8 @@ export type QuizAttemptDoc = {
 
 export type GradedQuestion = { questionId: string; chosen: string[]; correct: boolean };
 export type QuizGradeDoc = {
+  /** the attempt's own id: a grade is found by _id, the one lookup FerretDB's SQLite backend indexes */
+  _id: Types.ObjectId;
   attemptId: Types.ObjectId;
   userId: string;
   moduleId: string;
@@ -74,6 +76,7 @@ quizAttempt.index({ userId: 1, moduleId: 1, number: 1 }, { unique: true });
 
 const quizGrade = new Schema<QuizGradeDoc>(
   {
+    _id: { type: Schema.Types.ObjectId, required: true },
     attemptId: { type: Schema.Types.ObjectId, required: true },
     userId: { type: String, required: true },
     moduleId: { type: String, required: true },
@@ -89,7 +92,7 @@ const quizGrade = new Schema<QuizGradeDoc>(
   },
   { collection: 'quiz_grades', versionKey: false },
 );
-// One grade per attempt: a second submission of the same attempt fails on this key.
+// One grade per attempt: its _id is the attempt's, so a second submission fails on the primary key.
 quizGrade.index({ attemptId: 1 }, { unique: true });
 quizGrade.index({ userId: 1, moduleId: 1 });
 

@@ -47,7 +47,7 @@ export function createQuizService(deps: {
   async function openAttempt(userId: string, moduleId: string): Promise<QuizAttemptDoc | undefined> {
     const latest = await models.QuizAttempt.findOne({ userId, moduleId }).sort({ number: -1 }).lean<QuizAttemptDoc>();
     if (!latest) return undefined;
-    const graded = await models.QuizGrade.exists({ attemptId: latest._id });
+    const graded = await models.QuizGrade.exists({ _id: latest._id });
     return graded ? undefined : latest;
   }
 
@@ -116,7 +116,7 @@ export function createQuizService(deps: {
    */
   async function submit(userId: string, moduleId: string, attemptId: string, answers: Answers): Promise<SubmitOutcome> {
     const attempt = await findOwnAttempt(userId, moduleId, attemptId);
-    if (await models.QuizGrade.exists({ attemptId: attempt._id })) throw new ConflictError('learning:quiz.alreadyGraded');
+    if (await models.QuizGrade.exists({ _id: attempt._id })) throw new ConflictError('learning:quiz.alreadyGraded');
     const { module, byId } = await bankFor(attempt);
     const drawn = new Map(attempt.questions.map((q) => [q.questionId, q]));
 
@@ -143,6 +143,7 @@ export function createQuizService(deps: {
     const passed = scorePercent >= module.quiz.passPercent;
     try {
       await models.QuizGrade.create({
+        _id: attempt._id,
         attemptId: attempt._id,
         userId,
         moduleId,
@@ -170,7 +171,7 @@ export function createQuizService(deps: {
   /** A graded attempt with everything needed to show it: only its owner may see it. */
   async function result(userId: string, moduleId: string, attemptId: string) {
     const attempt = await findOwnAttempt(userId, moduleId, attemptId);
-    const grade = await models.QuizGrade.findOne({ attemptId: attempt._id }).lean();
+    const grade = await models.QuizGrade.findById(attempt._id).lean();
     if (!grade) throw new NotFoundError();
     const { byId } = await bankFor(attempt);
     return { attempt, grade, byId };

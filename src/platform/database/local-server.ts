@@ -78,7 +78,8 @@ function freePort(): Promise<number> {
 /** The binary's name carries a hash of our Go sources, so editing them rebuilds it. */
 export function ferretBinaryPath(): string {
   const hash = crypto.createHash('sha256');
-  for (const f of ['go.mod', 'go.sum', 'main.go']) hash.update(fs.readFileSync(path.join(sourceDir, f)));
+  const sources = fs.readdirSync(sourceDir).filter((f) => f === 'go.mod' || f === 'go.sum' || f.endsWith('.go'));
+  for (const f of sources.sort()) hash.update(f).update(fs.readFileSync(path.join(sourceDir, f)));
   const dir = process.env.LOCALDB_CACHE ?? path.join(projectRoot, 'node_modules', '.cache', 'sdg-learn');
   return path.join(dir, `localdb-${hash.digest('hex').slice(0, 16)}`);
 }

@@ -72,7 +72,7 @@ describe('grading', () => {
     expect(res.headers.location).toBe(`/modules/introduction/quiz/attempts/${learner.attemptId}`);
     const grade = await grades().findOne({ attemptId: new Types.ObjectId(learner.attemptId) });
     expect(grade).toMatchObject({ scorePercent: 100, passed: true, correctCount: 10, total: 10 });
-    const result = await learner.agent.get(res.headers.location);
+    const result = await learner.agent.get(String(res.headers.location));
     expect(result.status).toBe(200);
     expect(decoded(result.text)).toContain('Obtuvo un 100 %');
     const module = await createContentService({ connection }).getVersion('introduction', 1);

@@ -36,6 +36,21 @@ describe('loadConfig', () => {
     ).not.toThrow();
   });
 
+  it('when SMTP_URL or MAIL_FROM are malformed, then each is named', () => {
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example.org', MAIL_FROM: 'not an address' })).toThrow(
+      /SMTP_URL .*MAIL_FROM|MAIL_FROM .*SMTP_URL/,
+    );
+    const ok = loadConfig({ SMTP_URL: 'smtps://user:pw@mail.example.org:465', MAIL_FROM: 'SDG Learn <learn@example.org>' });
+    expect(ok.smtpUrl).toBe('smtps://user:pw@mail.example.org:465');
+    expect(ok.mailFrom).toBe('SDG Learn <learn@example.org>');
+    expect(loadConfig({}).smtpUrl).toBeUndefined();
+  });
+
+  it('when running tests, then password hashing is cheaper than anywhere else', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).passwordHashing.memoryCost).toBeLessThan(loadConfig({}).passwordHashing.memoryCost);
+    expect(loadConfig({}).passwordHashing).toEqual({ memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+  });
+
   it('when a variable is set to an empty string, then it counts as unset', () => {
     expect(loadConfig({ PORT: '', MONGODB_URI: '' }).port).toBe(3000);
   });

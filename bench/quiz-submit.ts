@@ -1,0 +1,106 @@
+/**
+ * Quiz submissions per second through the whole stack (HTTP, session, CSRF, grading, insert-only
+ * grade), divided by raw `insertOne` per second against the same database in the same run.
+ * Absolute numbers vary from machine to machine; the ratio is what to compare.
+ *   npm run bench:quiz            (BENCH_SECONDS=10 by default)
+ */
+import autocannon from 'autocannon';
+import { Types } from 'mongoose';
+import { accountsServiceFor } from '../src/features/accounts';
+import { createContentService } from '../src/features/content';
+import { loadConfig } from '../src/config';
+import { modulesDir } from '../src/platform/paths';
+import { benchDatabase, benchServer, ratio } from './helpers';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 10;
+
+async function rawInsertsPerSecond(collection: import('mongodb').Collection): Promise<number> {
+  let count = 0;
+  const deadline = Date.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (Date.now() < deadline) {
+        await collection.insertOne({ attemptId: new Types.ObjectId(), userId: 'bench', scorePercent: 80, gradedAt: new Date() });
+        count++;
+      }
+    }),
+  );
+  return count / SECONDS;
+}
+
+async function main() {
+  const db = await benchDatabase('quiz');
+  const { connection } = db;
+  const content = createContentService({ connection });
+  await content.seedFromFolder(modulesDir);
+  const module = (await content.getModule('introduction'))!;
+
+  const config = loadConfig({ NODE_ENV: 'test' });
+  const accounts = accountsServiceFor(connection, config.passwordHashing);
+  const password = 'bench password that is long enough';
+  const created = await accounts.createUser({ role: 'learner', name: 'Bench', email: 'bench@example.org', password, language: 'en' });
+  if (!created.ok) throw new Error('could not create the bench user');
+  const userId = created.user.id;
+
+  // Enough open attempts that every request grades a fresh one (answers half right, half wrong).
+  const total = Number(process.env.BENCH_ATTEMPTS ?? 3000);
+  const bodies: string[] = [];
+  const attempts = [];
+  for (let n = 1; n <= total; n++) {
+    const questions = module.quiz.questions.slice(0, module.quiz.questionsPerAttempt);
+    const _id = new Types.ObjectId();
+    attempts.push({ _id, userId, moduleId: module.moduleId, moduleVersion: module.version, number: n, startedAt: new Date(),
+      questions: questions.map((q) => ({ questionId: q.id, optionIds: q.options.map((o) => o.id) })) });
+    const params = new URLSearchParams({ attemptId: String(_id) });
+    for (const q of questions) {
+      const pick = n % 2 === 0 ? q.options.filter((o) => o.correct) : [q.options.find((o) => !o.correct)!];
+      for (const o of pick) params.append(`q.${q.id}`, o.id);
+    }
+    bodies.push(params.toString());
+  }
+  for (let i = 0; i < attempts.length; i += 5000) await connection.collection('quiz_attempts').insertMany(attempts.slice(i, i + 5000));
+
+  const server = await benchServer(connection);
+  // Log in through the real form to get a session cookie and a CSRF token.
+  const loginPage = await fetch(`${server.url}/login`);
+  const cookie1 = loginPage.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const token1 = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!;
+  const login = await fetch(`${server.url}/login`, {
+    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie1 },
+    body: new URLSearchParams({ email: 'bench@example.org', password, _csrf: token1 }),
+  });
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') || cookie1;
+  const quizPage = await fetch(`${server.url}/modules/introduction/quiz`, { headers: { cookie } });
+  const token = /name="_csrf" value="([^"]+)"/.exec(await quizPage.text())?.[1];
+  if (!token) throw new Error(`login failed (${login.status})`);
+
+  let next = 0;
+  const result = await autocannon({
+    url: `${server.url}/modules/introduction/quiz`,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [{
+      method: 'POST',
+      setupRequest: (req) => ({
+        ...req,
+        headers: { ...req.headers, cookie, 'x-csrf-token': token, 'content-type': 'application/x-www-form-urlencoded' },
+        body: bodies[next++ % bodies.length],
+      }),
+    }],
+  });
+  const submits = result.requests.average;
+  const non303 = result.non2xx - (await connection.collection('quiz_grades').countDocuments()) ;
+  const inserts = await rawInsertsPerSecond(connection.collection('bench_raw_inserts'));
+  await server.close();
+  const graded = await connection.collection('quiz_grades').countDocuments();
+  console.log(`quiz submissions: ${submits.toFixed(1)}/s (${graded} graded, errors ${result.errors}, timeouts ${result.timeouts}, unexpected statuses ${Math.max(0, non303)})`);
+  console.log(`raw insertOne:    ${inserts.toFixed(1)}/s`);
+  console.log(`ratio submissions/insertOne: ${ratio(submits, inserts)}`);
+  await db.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+import type { Connection } from 'mongoose';
+import { ensureIndexes } from '../../../src/bootstrap';
+import { purgeExpiredAccountRecords } from '../../../src/features/accounts';
+import { ATTEMPTS_COLLECTION, createAttemptLimiter, ipBucket } from '../../../src/platform/attempt-limiter';
+import { connectTestDatabase } from '../../helpers/database';
+
+let connection: Connection;
+
+beforeAll(async () => {
+  connection = await connectTestDatabase('_limiter');
+  await ensureIndexes(connection);
+});
+afterAll(async () => {
+  await connection.close();
+});
+
+describe('counting attempts in the database', () => {
+  it('when 40 failures for one key arrive at once, then every one is counted (no lost updates on FerretDB)', async () => {
+    const limiter = createAttemptLimiter(connection);
+    const limit = { key: 'login:email:burst@example.org', max: 40, windowMs: 60_000 };
+    await Promise.all(Array.from({ length: 40 }, () => limiter.record([limit])));
+    expect(await connection.collection(ATTEMPTS_COLLECTION).countDocuments({ key: limit.key })).toBe(40);
+    expect(await limiter.isLimited([limit])).toBe(true);
+    expect(await limiter.isLimited([{ ...limit, max: 41 }])).toBe(false);
+  });
+
+  it('when a key is forgotten, then its attempts no longer count and other keys keep theirs', async () => {
+    const limiter = createAttemptLimiter(connection);
+    const a = { key: 'login:email:a@example.org', max: 1, windowMs: 60_000 };
+    const b = { key: 'login:email:b@example.org', max: 1, windowMs: 60_000 };
+    await limiter.record([a, b]);
+    await limiter.forget(a.key);
+    expect(await limiter.isLimited([a])).toBe(false);
+    expect(await limiter.isLimited([b])).toBe(true);
+  });
+
+  it('when the purge runs, then expired attempts and reset links go and live ones stay', async () => {
+    const now = new Date();
+    const attempts = connection.collection(ATTEMPTS_COLLECTION);
+    await attempts.deleteMany({});
+    await attempts.insertMany([
+      { key: 'old', at: new Date(now.getTime() - 3_600_000), expiresAt: new Date(now.getTime() - 1000) },
+      { key: 'live', at: now, expiresAt: new Date(now.getTime() + 60_000) },
+    ]);
+    await connection.collection('password_resets').insertMany([
+      { _id: 'expired-hash' as never, userId: 'u', expiresAt: new Date(now.getTime() - 1000) },
+      { _id: 'live-hash' as never, userId: 'u', expiresAt: new Date(now.getTime() + 60_000) },
+    ]);
+    expect(await purgeExpiredAccountRecords(connection, now)).toBe(2);
+    expect((await attempts.find().toArray()).map((d) => d.key)).toEqual(['live']);
+    expect((await connection.collection('password_resets').find().toArray()).map((d) => String(d._id))).toEqual(['live-hash']);
+  });
+
+  it('when indexes are made, then attempts, users, reset links and sessions have the ones the queries need', async () => {
+    const names = async (c: string) => (await connection.collection(c).indexes()).map((i) => JSON.stringify(i.key));
+    expect(await names(ATTEMPTS_COLLECTION)).toEqual(expect.arrayContaining(['{"key":1,"at":1}', '{"expiresAt":1}']));
+    expect(await names('sessions')).toContain('{"session.passport.user":1}');
+    const users = await connection.collection('users').indexes();
+    expect(users.find((i) => JSON.stringify(i.key) === '{"email":1}')?.unique).toBe(true);
+    expect(await names('password_resets')).toEqual(expect.arrayContaining(['{"userId":1}', '{"expiresAt":1}']));
+    expect(await names('audit_events')).toContain('{"at":-1}');
+  });
+});
+
+describe('ipBucket', () => {
+  it.each([
+    ['127.0.0.1', '127.0.0.1'],
+    ['::ffff:10.1.2.3', '10.1.2.3'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2::9', '2001:db8:1:2::/64'],
+    ['2001:DB8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+  ])('when the address is %s, then attempts count against %s', (ip, bucket) => {
+    expect(ipBucket(ip)).toBe(bucket);
+  });
+});
