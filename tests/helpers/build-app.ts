@@ -8,7 +8,7 @@ import { createLogger } from '../../src/platform/logger';
 
 /** This jest worker's DATA_DIR: where the app writes e-mails (outbox/) when there is no SMTP server. */
 export function testDataDir(): string {
-  return path.resolve(__dirname, '../../.test-data/app', `worker-${process.env.JEST_WORKER_ID ?? '0'}`);
+  return path.resolve(__dirname, '../../.test-data/app', `run-${process.env.TEST_RUN_ID ?? 'x'}-worker-${process.env.JEST_WORKER_ID ?? '0'}`);
 }
 
 export function testConfig(overrides: Record<string, string> = {}) {

@@ -10,7 +10,7 @@ const silent = { warn: () => {} };
 export async function connectTestDatabase(suffix = '', options: { monitorCommands?: boolean } = {}): Promise<Connection> {
   const uri = process.env.TEST_MONGODB_URI;
   if (!uri) throw new Error('TEST_MONGODB_URI is not set: run the tests through jest (global setup)');
-  const dbName = `sdglearn_test_${process.env.JEST_WORKER_ID ?? '0'}${suffix}`;
+  const dbName = `sdglearn_test_${process.env.TEST_RUN_ID ?? 'x'}_${process.env.JEST_WORKER_ID ?? '0'}${suffix}`;
   const connection = await connectWithRetry(uri, { dbName, log: silent, attempts: 3, ...options });
   await connection.dropDatabase();
   await ensureIndexes(connection);

@@ -6,6 +6,9 @@ import { startLocalDatabase } from '../../src/platform/database';
  * uses its own database on it. With MONGODB_URI set, the tests run against that server instead.
  */
 export default async function globalSetup() {
+  // Several test runs may share one database server (a developer's and a helper's): each run's
+  // databases carry its own id, and teardown drops them.
+  process.env.TEST_RUN_ID = `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
   if (process.env.MONGODB_URI) {
     process.env.TEST_MONGODB_URI = process.env.MONGODB_URI;
     return;

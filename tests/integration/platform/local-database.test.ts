@@ -93,3 +93,30 @@ describe('/readyz follows the database', () => {
     expect(back).toBe(true);
   });
 });
+
+describe('lookups by _id on the local FerretDB', () => {
+  const onFerret = !process.env.MONGODB_URI;
+  (onFerret ? it : it.skip)('when a collection holds thousands of documents, then a lookup by _id does not scan them all', async () => {
+    const connection = await connectWithRetry(process.env.TEST_MONGODB_URI!, { dbName: `idlookup_${process.env.TEST_RUN_ID}_${process.env.JEST_WORKER_ID}`, log: { warn: () => {} } });
+    try {
+      await connection.dropDatabase();
+      const things = connection.collection<{ _id: string; key: string; pad: string }>('things');
+      const docs = Array.from({ length: 8000 }, (_, i) => ({ _id: `id-${i}`, key: `key-${i}`, pad: 'x'.repeat(400) }));
+      for (let i = 0; i < docs.length; i += 2000) await things.insertMany(docs.slice(i, i + 2000));
+      // the local database program adds the usable _id index within its 2-second pass
+      await new Promise((r) => setTimeout(r, 2500));
+      const time = async (f: () => Promise<unknown>) => {
+        const start = performance.now();
+        for (let i = 0; i < 20; i++) await f();
+        return performance.now() - start;
+      };
+      const byId = await time(() => things.findOne({ _id: 'id-7777' }));
+      const byScan = await time(() => things.findOne({ key: 'key-7777' }));
+      expect(await things.findOne({ _id: 'id-7777' })).toMatchObject({ key: 'key-7777' });
+      expect(byId * 5).toBeLessThan(byScan);
+    } finally {
+      await connection.dropDatabase();
+      await connection.close();
+    }
+  });
+});

@@ -41,7 +41,7 @@ describe('the server process', () => {
     const port = await freePort();
     child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), MONGODB_URI: `${process.env.TEST_MONGODB_URI}sdglearn_test_server`, NODE_ENV: 'test' },
+      env: { ...process.env, PORT: String(port), MONGODB_URI: `${process.env.TEST_MONGODB_URI}sdglearn_test_${process.env.TEST_RUN_ID}_server`, NODE_ENV: 'test' },
       stdio: 'ignore',
     });
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
