@@ -3,7 +3,7 @@ import { ensureIndexes } from '../../../src/bootstrap';
 import { getUserModel } from '../../../src/features/accounts';
 import { agentFor, csrfFrom, decoded } from '../../helpers/build-app';
 import { connectTestDatabase } from '../../helpers/database';
-import { createUser, csrfFor, loginAs, snapshot, strongPassword } from '../../helpers/factories';
+import { createUser, loginAs, snapshot, strongPassword } from '../../helpers/factories';
 
 let connection: Connection;
 

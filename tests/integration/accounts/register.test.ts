@@ -64,7 +64,7 @@ describe('registering', () => {
       ['email', 'Enter your e-mail address.'],
       ['password', 'Enter your password.'],
       ['language', 'Choose English, Spanish or French.'],
-    ]) {
+    ] as const) {
       expect(decoded(res.text)).toMatch(new RegExp(`<p class="field-error" id="${field}-error">.*${message.replace(/[.]/g, '\\.')}</p>`));
       expect(res.text).toMatch(new RegExp(`id="${field}" name="${field}"[^>]*aria-describedby="[^"]*${field}-error" aria-invalid="true"`));
     }
