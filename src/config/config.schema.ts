@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { z } from 'zod';
 
 const port = z.coerce
@@ -38,9 +39,29 @@ export const envSchema = z
       .trim()
       .regex(/^[^<>@\s]+@[^<>@\s]+$|^[^<>]*<[^<>@\s]+@[^<>@\s]+>$/, 'must be an address, e.g. SDG Learn <learn@example.org>')
       .optional(),
+    CERTIFICATE_ISSUER: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters').optional(),
+    CERTIFICATE_SIGNATORY: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters').optional(),
+    CREDENTIAL_PRIVATE_KEY: z
+      .string()
+      .transform((text, ctx) => {
+        const pem = ed25519PrivateKeyPem(text);
+        if (!pem) {
+          ctx.addIssue({ code: 'custom', message: 'must be an Ed25519 private key, as PKCS#8 PEM or as a JWK (JSON with "d")' });
+          return z.NEVER;
+        }
+        return pem;
+      })
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
+      if (!env.CREDENTIAL_PRIVATE_KEY) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['CREDENTIAL_PRIVATE_KEY'],
+          message: 'is required in production (an Ed25519 private key that signs the Open Badges credentials)',
+        });
+      }
       if (!env.SESSION_SECRET || env.SESSION_SECRET.length < 32) {
         ctx.addIssue({
           code: 'custom',
@@ -57,3 +78,20 @@ export const envSchema = z
   });
 
 export type RawEnv = z.input<typeof envSchema>;
+
+/**
+ * The Ed25519 private key in `text` as PKCS#8 PEM, or undefined. Accepts PEM (its line breaks may be
+ * written as `\n`, as one-line environment files need) or a private JWK.
+ */
+export function ed25519PrivateKeyPem(text: string): string | undefined {
+  const trimmed = text.trim();
+  try {
+    const key = trimmed.startsWith('{')
+      ? crypto.createPrivateKey({ key: JSON.parse(trimmed) as crypto.JsonWebKey, format: 'jwk' })
+      : crypto.createPrivateKey(trimmed.replace(/\\n/g, '\n'));
+    if (key.asymmetricKeyType !== 'ed25519') return undefined;
+    return key.export({ format: 'pem', type: 'pkcs8' }).toString();
+  } catch {
+    return undefined;
+  }
+}

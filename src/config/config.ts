@@ -13,6 +13,13 @@ export type Config = Readonly<{
   /** unset: e-mails are written to DATA_DIR/outbox instead of being sent */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** what certificates print and the Open Badges credential says of its issuer */
+  certificates: Readonly<{
+    issuer: string;
+    signatory: string;
+    /** PKCS#8 PEM; unset outside production, where one is generated into DATA_DIR */
+    credentialPrivateKey: string | undefined;
+  }>;
   /** argon2id cost; cheaper in tests only, where hashing speed is all that matters */
   passwordHashing: Readonly<{ memoryCost: number; timeCost: number; parallelism: number }>;
 }>;
@@ -54,6 +61,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     trustProxy: e.TRUST_PROXY === 'true',
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? 'SDG Learn <no-reply@localhost>',
+    certificates: Object.freeze({
+      issuer: e.CERTIFICATE_ISSUER ?? 'SDG Learn',
+      signatory: e.CERTIFICATE_SIGNATORY ?? 'The SDG Learn course team',
+      credentialPrivateKey: e.CREDENTIAL_PRIVATE_KEY,
+    }),
     passwordHashing: Object.freeze(e.NODE_ENV === 'test' ? TEST_HASHING : HASHING),
   });
 }

@@ -10,6 +10,8 @@ export const RIGHTS = [
   'learn',
   /** run cohorts: enrol learners, watch their progress, export it */
   'cohorts.manage',
+  /** see and run every cohort, not only those one is a trainer of */
+  'cohorts.all',
   /** upload and publish module content */
   'content.manage',
   /** list accounts, change roles, deactivate */
@@ -24,7 +26,7 @@ export type Right = (typeof RIGHTS)[number];
 const RIGHTS_BY_ROLE: Readonly<Record<Role, readonly Right[]>> = {
   learner: ['learn'],
   trainer: ['learn', 'cohorts.manage'],
-  admin: ['learn', 'cohorts.manage', 'content.manage', 'users.manage', 'audit.read', 'certificates.manage'],
+  admin: ['learn', 'cohorts.manage', 'cohorts.all', 'content.manage', 'users.manage', 'audit.read', 'certificates.manage'],
 };
 
 export function isRole(value: unknown): value is Role {

@@ -29,8 +29,12 @@ export function securityHeaders(production: boolean): RequestHandler {
 /**
  * Synchronizer-token CSRF protection: the token lives in the session and must come back in the
  * `_csrf` form field or the `x-csrf-token` header on every state-changing request.
+ *
+ * A multipart form's fields are parsed only by its own route (multer), after `protect` has run: the
+ * exact POST paths in `multipartPaths` are let through `protect` when multipart, and their routes must
+ * call `verifyParsedForm` right after multer. Any other multipart request is checked here as usual.
  */
-export function createCsrf() {
+export function createCsrf(options: { multipartPaths?: readonly string[] } = {}) {
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req: Request) => {
       const fromBody = (req.body as Record<string, unknown> | undefined)?._csrf;
@@ -44,5 +48,13 @@ export function createCsrf() {
     res.locals.csrfToken = () => generateToken(req);
     next();
   };
-  return { protect: csrfSynchronisedProtection, exposeToken, generateToken };
+  const deferred = new Set(options.multipartPaths ?? []);
+  const protect = (req: Request, res: Response, next: NextFunction) => {
+    if (req.method === 'POST' && deferred.has(req.path) && req.is('multipart/form-data')) {
+      next();
+      return;
+    }
+    csrfSynchronisedProtection(req, res, next);
+  };
+  return { protect, exposeToken, generateToken, verifyParsedForm: csrfSynchronisedProtection };
 }

@@ -86,14 +86,14 @@ export function createAccountsService(deps: AccountsDeps) {
       return createAccount({ ...input, role: 'learner' });
     },
 
-    /** An account made on the command line, with any role. */
-    async createUser(input: CreateUserInput) {
+    /** An account with any role, made by an operator (the command line); audited. */
+    async createUser(input: CreateUserInput, via = 'cli') {
       const result = await createAccount(input);
       if (result.ok) {
         await audit.record({
           action: 'user.created',
           target: { id: result.user.id, email: result.user.email },
-          details: { role: input.role, via: 'cli' },
+          details: { role: input.role, via },
         });
       }
       return result;

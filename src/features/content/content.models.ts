@@ -3,7 +3,8 @@ import type { Localized } from './content.schemas';
 import type { QuizYaml } from './content.schemas';
 
 export type LessonDoc = { id: string; title: Localized; body: Localized; words: Record<string, number> };
-export type MediaDoc = { name: string; contentType: string; size: number; fileId: unknown };
+/** `sha256` tells which media changed between versions (versions stored before it existed have none). */
+export type MediaDoc = { name: string; contentType: string; size: number; sha256?: string; fileId: unknown };
 
 /** One immutable version of a module, as imported from a package. Never updated in place. */
 export type ModuleVersionDoc = {
@@ -17,6 +18,8 @@ export type ModuleVersionDoc = {
   quiz: QuizYaml;
   media: MediaDoc[];
   contentHash: string;
+  /** module.yaml and quiz.yaml as uploaded (versions stored before this field existed have none) */
+  sources?: { moduleYaml: string; quizYaml: string };
   source: 'seed' | 'upload';
   createdBy?: string;
   createdAt: Date;
@@ -39,6 +42,7 @@ const moduleVersionSchema = new Schema<ModuleVersionDoc>(
     quiz: { type: Object, required: true },
     media: { type: [Object], default: [] },
     contentHash: { type: String, required: true },
+    sources: { type: Object },
     source: { type: String, enum: ['seed', 'upload'], required: true },
     createdBy: { type: String },
     createdAt: { type: Date, required: true },

@@ -26,11 +26,23 @@ const wholeNumber = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
-function uniqueIds<T extends { id: string }>(items: T[], ctx: z.RefinementCtx, what: string, prefix: string[] = []) {
+const DUPLICATE_CODES = {
+  lesson: 'duplicateLessonId',
+  option: 'duplicateOptionId',
+  question: 'duplicateQuestionId',
+  term: 'duplicateTermId',
+} as const;
+
+function uniqueIds<T extends { id: string }>(items: T[], ctx: z.RefinementCtx, what: keyof typeof DUPLICATE_CODES, prefix: string[] = []) {
   const seen = new Set<string>();
   items.forEach((item, i) => {
     if (seen.has(item.id)) {
-      ctx.addIssue({ code: 'custom', path: [...prefix, i, 'id'], message: `duplicate ${what} id "${item.id}"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [...prefix, i, 'id'],
+        message: `duplicate ${what} id "${item.id}"`,
+        params: { code: DUPLICATE_CODES[what], id: item.id },
+      });
     }
     seen.add(item.id);
   });
@@ -68,14 +80,24 @@ const question = z
   .superRefine((q, ctx) => {
     uniqueIds(q.options, ctx, 'option', ['options']);
     const correct = q.options.filter((o) => o.correct).length;
-    if (correct === 0) ctx.addIssue({ code: 'custom', path: ['options'], message: 'has no correct option' });
+    if (correct === 0) ctx.addIssue({ code: 'custom', path: ['options'], message: 'has no correct option', params: { code: 'noCorrectOption' } });
     if (q.type !== 'multiple' && correct > 1) {
-      ctx.addIssue({ code: 'custom', path: ['options'], message: `a ${q.type} question must have exactly one correct option` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['options'],
+        message: `a ${q.type} question must have exactly one correct option`,
+        params: { code: 'tooManyCorrect', type: q.type },
+      });
     }
     if (q.type === 'truefalse') {
       const ids = q.options.map((o) => o.id).sort();
       if (ids.length !== 2 || ids[0] !== 'false' || ids[1] !== 'true') {
-        ctx.addIssue({ code: 'custom', path: ['options'], message: 'a truefalse question has exactly the options "true" and "false"' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['options'],
+          message: 'a truefalse question has exactly the options "true" and "false"',
+          params: { code: 'trueFalseOptions' },
+        });
       }
     }
   });
@@ -96,6 +118,7 @@ export const quizSchema = z
         code: 'custom',
         path: ['questionsPerAttempt'],
         message: `is ${quiz.questionsPerAttempt} but the bank has only ${quiz.questions.length} questions`,
+        params: { code: 'notEnoughQuestions', requested: quiz.questionsPerAttempt, available: quiz.questions.length },
       });
     }
   });

@@ -7,6 +7,7 @@ import { parseDocument } from 'yaml';
 import { type Glossary, glossarySchema, type Lang } from './content.schemas';
 import { type ContentModels, contentModels, type GlossaryDoc, type LessonDoc, type ModuleVersionDoc } from './content.models';
 import { renderMarkdown } from './markdown';
+import { codeOfIssue, packageError } from './package-errors';
 import { loadModulePackage, type PackageError, type ParsedModule, readPackageFolder } from './package-loader';
 
 export const MEDIA_BUCKET = 'media';
@@ -44,7 +45,8 @@ export function createContentService(deps: { connection: Connection; clock?: () 
         metadata: { moduleId: parsed.id, version, name: m.name, contentType: m.contentType },
       });
       await new Promise<void>((resolve, reject) => upload.once('finish', () => resolve()).once('error', reject).end(m.bytes));
-      stored.push({ name: m.name, contentType: m.contentType, size: m.bytes.length, fileId: upload.id });
+      const sha256 = crypto.createHash('sha256').update(m.bytes).digest('hex');
+      stored.push({ name: m.name, contentType: m.contentType, size: m.bytes.length, sha256, fileId: upload.id });
     }
     return stored;
   }
@@ -70,6 +72,7 @@ export function createContentService(deps: { connection: Connection; clock?: () 
           quiz: parsed.quiz,
           media,
           contentHash: parsed.contentHash,
+          sources: parsed.sources,
           source: options.source,
           createdBy: options.by,
           createdAt: new Date(clock()),
@@ -122,7 +125,9 @@ export function createContentService(deps: { connection: Connection; clock?: () 
     }
     const ids = parsed.map((m) => m.id);
     ids.forEach((id, i) => {
-      if (ids.indexOf(id) !== i) errors.push({ file: `${folders[i]}/module.yaml`, field: 'id', message: `duplicate module id "${id}"` });
+      if (ids.indexOf(id) !== i) {
+        errors.push(packageError(`${folders[i]}/module.yaml`, 'duplicateModuleId', `duplicate module id "${id}"`, { id }, { field: 'id' }));
+      }
     });
     let glossary: { data: Glossary; hash: string } | undefined;
     const glossaryFile = path.join(dir, 'glossary.yaml');
@@ -130,7 +135,12 @@ export function createContentService(deps: { connection: Connection; clock?: () 
       const source = fs.readFileSync(glossaryFile, 'utf8');
       const result = glossarySchema.safeParse(parseDocument(source).toJS());
       if (result.success) glossary = { data: result.data, hash: crypto.createHash('sha256').update(source).digest('hex') };
-      else for (const i of result.error.issues) errors.push({ file: 'glossary.yaml', field: i.path.join('.'), message: i.message });
+      else {
+        for (const i of result.error.issues) {
+          const { code, params } = codeOfIssue(i);
+          errors.push(packageError('glossary.yaml', code, i.message, params, { field: i.path.join('.') }));
+        }
+      }
     }
     if (errors.length > 0) throw new InvalidContentError(errors);
 
@@ -186,21 +196,29 @@ export function createContentService(deps: { connection: Connection; clock?: () 
     return (await current()).modules.find((m) => m.moduleId === moduleId);
   }
 
-  function lessonHtml(module: PublishedModule, lesson: LessonDoc, lng: Lang): string {
+  function lessonHtml(module: PublishedModule, lesson: LessonDoc, lng: Lang, tableLabel?: string): string {
     const key = `${module.moduleId}@${module.version}/${lesson.id}/${lng}`;
     let html = htmlCache.get(key);
     if (html === undefined) {
-      html = renderMarkdown(lesson.body[lng], module.moduleId);
+      html = renderMarkdown(lesson.body[lng], module.moduleId, undefined, tableLabel);
       htmlCache.set(key, html);
     }
     return html;
   }
 
-  async function openMedia(moduleId: string, name: string) {
-    const module = await getModule(moduleId);
+  function mediaOf(module: ModuleVersionDoc | undefined, name: string) {
     const media = module?.media.find((m) => m.name === name);
     if (!media) return undefined;
     return { contentType: media.contentType, size: media.size, stream: bucket().openDownloadStream(media.fileId as ObjectId) };
+  }
+
+  async function openMedia(moduleId: string, name: string) {
+    return mediaOf(await getModule(moduleId), name);
+  }
+
+  /** A media file of any version, published or not (admins preview drafts and export versions). */
+  async function openVersionMedia(moduleId: string, version: number, name: string) {
+    return mediaOf(await versionDoc(moduleId, version), name);
   }
 
   return {
@@ -215,6 +233,7 @@ export function createContentService(deps: { connection: Connection; clock?: () 
     getVersion: versionDoc,
     lessonHtml,
     openMedia,
+    openVersionMedia,
     models,
   };
 }

@@ -16,13 +16,24 @@ const SIGNATURES: { type: string; ext: string[]; test: (b: Buffer) => boolean }[
 
 export const MAX_MEDIA_BYTES = 5 * 1024 * 1024;
 
-/** The content type of a media file, or why it is refused. */
-export function sniffMedia(name: string, bytes: Buffer): { type: string } | { error: string } {
+export type MediaRefusal = {
+  error: string;
+  code: 'mediaNotAccepted' | 'mediaWrongExtension' | 'mediaTooLarge';
+  params?: Record<string, string | number>;
+};
+
+/** The content type of a media file, or why it is refused (`error` in English, `code` for translated pages). */
+export function sniffMedia(name: string, bytes: Buffer): { type: string } | MediaRefusal {
   const ext = name.split('.').pop()?.toLowerCase() ?? '';
   const match = SIGNATURES.find((s) => s.test(bytes));
-  if (!match) return { error: 'is not a PNG, JPEG, GIF, WebP image or a PDF (checked by content)' };
-  if (!match.ext.includes(ext)) return { error: `is a ${match.type} file but is named .${ext}` };
-  if (bytes.length > MAX_MEDIA_BYTES) return { error: `is larger than ${MAX_MEDIA_BYTES / 1024 / 1024} MB` };
+  if (!match) return { error: 'is not a PNG, JPEG, GIF, WebP image or a PDF (checked by content)', code: 'mediaNotAccepted' };
+  if (!match.ext.includes(ext)) {
+    return { error: `is a ${match.type} file but is named .${ext}`, code: 'mediaWrongExtension', params: { type: match.type, ext } };
+  }
+  if (bytes.length > MAX_MEDIA_BYTES) {
+    const mb = MAX_MEDIA_BYTES / 1024 / 1024;
+    return { error: `is larger than ${mb} MB`, code: 'mediaTooLarge', params: { mb } };
+  }
   return { type: match.type };
 }
 

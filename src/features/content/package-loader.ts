@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -6,12 +7,12 @@ import type { z } from 'zod';
 import { type Lang, LANGS, type Localized, moduleSchema, type QuizYaml, quizSchema } from './content.schemas';
 import { analyzeMarkdown } from './markdown';
 import { sniffMedia } from './media-types';
+import { codeOfIssue, type PackageError, packageError } from './package-errors';
+
+export type { PackageError } from './package-errors';
 
 /** A module package as files: path inside the package (forward slashes) → bytes. */
 export type PackageFiles = Map<string, Buffer>;
-
-/** One precise problem: which file, where in it, and what is wrong. */
-export type PackageError = { file: string; line?: number; field?: string; message: string };
 
 export type ParsedLesson = { id: string; title: Localized; body: Localized; words: Record<Lang, number> };
 export type ParsedMedia = { name: string; contentType: string; bytes: Buffer };
@@ -26,6 +27,8 @@ export type ParsedModule = {
   media: ParsedMedia[];
   /** sha-256 of every file: equal hashes mean equal content */
   contentHash: string;
+  /** module.yaml and quiz.yaml as written, so an export gives back the same files (and the same hash) */
+  sources: { moduleYaml: string; quizYaml: string };
 };
 
 export type LoadResult = { ok: true; module: ParsedModule } | { ok: false; errors: PackageError[] };
@@ -40,11 +43,12 @@ function parseYaml<T>(file: string, source: string, schema: z.ZodType<T>, errors
   const doc = parseDocument(source, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
-      errors.push({ file, line: e.linePos?.[0].line, message: `is not valid YAML: ${e.message.split('\n')[0]}` });
+      const message = `is not valid YAML: ${e.message.split('\n')[0]}`;
+      errors.push(packageError(file, 'yamlSyntax', message, { yamlCode: e.code }, { line: e.linePos?.[0].line }));
     }
     return undefined;
   }
-  const result = schema.safeParse(doc.toJS());
+  const result = schema.safeParse(doc.toJS(), { reportInput: true });
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
     // Point at the deepest node that exists: a missing field is reported at its parent's line.
@@ -53,7 +57,8 @@ function parseYaml<T>(file: string, source: string, schema: z.ZodType<T>, errors
       const node = doc.getIn(issue.path.slice(0, n) as (string | number)[], true) as Node | undefined;
       if (node?.range) line = lineCounter.linePos(node.range[0]).line;
     }
-    errors.push({ file, line, field: fieldPath(issue.path) || undefined, message: issue.message });
+    const { code, params } = codeOfIssue(issue);
+    errors.push(packageError(file, code, issue.message, params, { line, field: fieldPath(issue.path) || undefined }));
   }
   return undefined;
 }
@@ -69,14 +74,24 @@ function hashFiles(files: PackageFiles): string {
 /** Validates a whole module package and returns it parsed, or every problem found. */
 export function loadModulePackage(files: PackageFiles): LoadResult {
   const errors: PackageError[] = [];
-  const text = (name: string) => files.get(name)?.toString('utf8');
+  // Text files must be UTF-8 text: other bytes would not survive being stored as text and exported
+  // again. null = present but refused (already reported).
+  const text = (name: string): string | null | undefined => {
+    const bytes = files.get(name);
+    if (bytes === undefined) return undefined;
+    if (!isUtf8(bytes) || bytes.includes(0)) {
+      errors.push(packageError(name, 'notUtf8', 'is not UTF-8 text'));
+      return null;
+    }
+    return bytes.toString('utf8');
+  };
 
   const moduleSource = text('module.yaml');
   const quizSource = text('quiz.yaml');
-  if (moduleSource === undefined) errors.push({ file: 'module.yaml', message: 'is missing' });
-  if (quizSource === undefined) errors.push({ file: 'quiz.yaml', message: 'is missing' });
-  const meta = moduleSource === undefined ? undefined : parseYaml('module.yaml', moduleSource, moduleSchema, errors);
-  const quiz = quizSource === undefined ? undefined : parseYaml('quiz.yaml', quizSource, quizSchema, errors);
+  if (moduleSource === undefined) errors.push(packageError('module.yaml', 'fileMissing', 'is missing'));
+  if (quizSource === undefined) errors.push(packageError('quiz.yaml', 'fileMissing', 'is missing'));
+  const meta = typeof moduleSource === 'string' ? parseYaml('module.yaml', moduleSource, moduleSchema, errors) : undefined;
+  const quiz = typeof quizSource === 'string' ? parseYaml('quiz.yaml', quizSource, quizSchema, errors) : undefined;
 
   const lessonIds = new Set(meta?.lessons.map((l) => l.id) ?? []);
   const mediaNames = new Set<string>();
@@ -87,22 +102,25 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
     const lessonFile = /^lessons\/([^/]+)\.([a-z]{2})\.md$/.exec(name);
     if (lessonFile) {
       const [, id, lng] = lessonFile as unknown as [string, string, string];
-      if (!(LANGS as readonly string[]).includes(lng)) errors.push({ file: name, message: `has unknown language "${lng}" (use en, es or fr)` });
-      else if (meta && !lessonIds.has(id)) errors.push({ file: name, message: `is a lesson file for "${id}", which module.yaml does not list` });
+      if (!(LANGS as readonly string[]).includes(lng)) {
+        errors.push(packageError(name, 'unknownLanguage', `has unknown language "${lng}" (use en, es or fr)`, { lng }));
+      } else if (meta && !lessonIds.has(id)) {
+        errors.push(packageError(name, 'lessonNotListed', `is a lesson file for "${id}", which module.yaml does not list`, { lessonId: id }));
+      }
       continue;
     }
     const mediaFile = /^media\/([A-Za-z0-9][A-Za-z0-9._-]{0,99})$/.exec(name);
     if (mediaFile?.[1]) {
       const sniffed = sniffMedia(mediaFile[1], bytes);
-      if ('error' in sniffed) errors.push({ file: name, message: sniffed.error });
+      if ('error' in sniffed) errors.push(packageError(name, sniffed.code, sniffed.error, sniffed.params));
       else {
         mediaNames.add(mediaFile[1]);
         media.push({ name: mediaFile[1], contentType: sniffed.type, bytes });
       }
       continue;
     }
-    if (name.startsWith('media/')) errors.push({ file: name, message: 'has a name that is not allowed (letters, digits, . _ - only)' });
-    else errors.push({ file: name, message: 'is not part of the module format (module.yaml, quiz.yaml, lessons/, media/)' });
+    if (name.startsWith('media/')) errors.push(packageError(name, 'mediaBadName', 'has a name that is not allowed (letters, digits, . _ - only)'));
+    else errors.push(packageError(name, 'unexpectedFile', 'is not part of the module format (module.yaml, quiz.yaml, lessons/, media/)'));
   }
 
   const lessons: ParsedLesson[] = [];
@@ -113,17 +131,23 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
       const file = `lessons/${lesson.id}.${lng}.md`;
       const source = text(file);
       if (source === undefined) {
-        errors.push({ file, message: `is missing: lesson "${lesson.id}" needs a text in ${lng}` });
+        const message = `is missing: lesson "${lesson.id}" needs a text in ${lng}`;
+        errors.push(packageError(file, 'lessonFileMissing', message, { lessonId: lesson.id, lng }));
         continue;
       }
-      if (!source.trim()) errors.push({ file, message: 'is empty' });
+      if (source === null) continue;
+      if (!source.trim()) errors.push(packageError(file, 'fileEmpty', 'is empty'));
       const facts = analyzeMarkdown(source);
-      for (const p of facts.problems) errors.push({ file, line: p.line, message: p.message });
+      for (const p of facts.problems) errors.push(packageError(file, p.code, p.message, p.params, { line: p.line }));
       for (const link of facts.lessonLinks) {
-        if (!lessonIds.has(link.id)) errors.push({ file, line: link.line, message: `links to lesson "${link.id}", which this module does not have` });
+        if (lessonIds.has(link.id)) continue;
+        const message = `links to lesson "${link.id}", which this module does not have`;
+        errors.push(packageError(file, 'lessonLinkUnknown', message, { lessonId: link.id }, { line: link.line }));
       }
       for (const ref of facts.mediaRefs) {
-        if (!mediaNames.has(ref.file)) errors.push({ file, line: ref.line, message: `refers to media/${ref.file}, which the package does not contain` });
+        if (mediaNames.has(ref.file)) continue;
+        const message = `refers to media/${ref.file}, which the package does not contain`;
+        errors.push(packageError(file, 'mediaRefMissing', message, { file: `media/${ref.file}` }, { line: ref.line }));
       }
       body[lng] = source;
       words[lng] = facts.words;
@@ -131,7 +155,7 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
     lessons.push({ id: lesson.id, title: lesson.title, body, words });
   }
 
-  if (errors.length > 0 || !meta || !quiz) return { ok: false, errors };
+  if (errors.length > 0 || !meta || !quiz || typeof moduleSource !== 'string' || typeof quizSource !== 'string') return { ok: false, errors };
   return {
     ok: true,
     module: {
@@ -144,6 +168,7 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
       quiz,
       media,
       contentHash: hashFiles(files),
+      sources: { moduleYaml: moduleSource, quizYaml: quizSource },
     },
   };
 }

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../../src/config';
 
@@ -31,8 +32,9 @@ describe('loadConfig', () => {
 
   it('when production has no session secret or base URL, then it refuses', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET.*BASE_URL|BASE_URL.*SESSION_SECRET/);
+    const CREDENTIAL_PRIVATE_KEY = crypto.generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     expect(() =>
-      loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), BASE_URL: 'https://learn.example.org/' }),
+      loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), BASE_URL: 'https://learn.example.org/', CREDENTIAL_PRIVATE_KEY }),
     ).not.toThrow();
   });
 

@@ -1,0 +1,115 @@
+import type { Request, Response } from 'express';
+import { NotFoundError } from '../../platform/errors';
+import { currentLanguage } from '../../platform/i18n';
+import { type Lang, LANGS, type LessonLinks, type ModuleVersionDoc, renderMarkdown } from '../content';
+import { previewLessonPath, previewMediaPath, previewPath, versionPath } from './admin-content.paths';
+import { lessonParams, mediaParams, paramsOf, previewParams } from './admin-content.schemas';
+import type { AdminContentService } from './admin-content.service';
+
+const WORDS_PER_MINUTE = 200; // as on the learners' pages
+
+const minutes = (words: number | undefined) => Math.max(1, Math.ceil((words ?? 0) / WORDS_PER_MINUTE));
+
+/** Links inside a previewed lesson stay inside the preview of the same version and language. */
+function previewLinks(doc: ModuleVersionDoc, lng: Lang): LessonLinks {
+  return {
+    lesson: (id) => previewLessonPath(doc.moduleId, doc.version, lng, id),
+    media: (file) => previewMediaPath(doc.moduleId, doc.version, file),
+  };
+}
+
+/**
+ * Previews of any version — a draft before publishing, an older one before rolling back — rendered
+ * as learners see them (the same Markdown rendering and page structure), in the language chosen,
+ * while the admin's own pages stay in the admin's language.
+ */
+export function previewController(service: AdminContentService) {
+  async function load(module: string, version: number): Promise<ModuleVersionDoc> {
+    const doc = await service.getVersion(module, version);
+    if (!doc) throw new NotFoundError();
+    return doc;
+  }
+
+  function frame(req: Request, doc: ModuleVersionDoc, lng: Lang, pathOf: (l: Lang) => string) {
+    const adminLng = currentLanguage(req);
+    return {
+      contentLng: lng,
+      versionHref: versionPath(doc.moduleId, doc.version),
+      moduleHref: previewPath(doc.moduleId, doc.version, lng),
+      versionLabel: { module: doc.title[adminLng], version: doc.version },
+      languages: LANGS.map((l) => ({ lng: l, href: pathOf(l), current: l === lng })),
+    };
+  }
+
+  return {
+    /** GET /admin/content/:module/versions/:version/preview/:lng — the module page and its quiz */
+    async module(req: Request, res: Response) {
+      const { module, version, lng } = paramsOf(previewParams, req);
+      const doc = await load(module, version);
+      res.render('admin/content-preview', {
+        title: 'admin-content:preview.title',
+        pageTitle: doc.title[lng],
+        ...frame(req, doc, lng, (l) => previewPath(module, version, l)),
+        module: { title: doc.title[lng], summary: doc.summary[lng], lessonCount: doc.lessons.length, estimatedMinutes: doc.estimatedMinutes },
+        lessons: doc.lessons.map((l) => ({ href: previewLessonPath(module, version, lng, l.id), title: l.title[lng], minutes: minutes(l.words[lng]) })),
+        quiz: {
+          passPercent: doc.quiz.passPercent,
+          questionsPerAttempt: doc.quiz.questionsPerAttempt,
+          maxAttempts: doc.quiz.maxAttempts,
+          questions: doc.quiz.questions.map((q) => ({
+            id: q.id,
+            type: q.type,
+            prompt: q.prompt[lng],
+            options: q.options.map((o) => ({ id: o.id, text: o.text[lng], correct: o.correct })),
+            explanation: q.explanation[lng],
+          })),
+        },
+      });
+    },
+
+    /** GET /admin/content/:module/versions/:version/preview/:lng/lessons/:lesson — one lesson */
+    async lesson(req: Request, res: Response) {
+      const { module, version, lng, lesson: lessonId } = paramsOf(lessonParams, req);
+      const doc = await load(module, version);
+      const index = doc.lessons.findIndex((l) => l.id === lessonId);
+      if (index < 0) throw new NotFoundError();
+      const lesson = doc.lessons[index]!;
+      const link = (i: number) => {
+        const l = doc.lessons[i];
+        return l ? { href: previewLessonPath(module, version, lng, l.id), title: l.title[lng] } : undefined;
+      };
+      res.render('admin/content-preview-lesson', {
+        title: 'admin-content:preview.title',
+        pageTitle: lesson.title[lng],
+        ...frame(req, doc, lng, (l) => previewLessonPath(module, version, l, lessonId)),
+        moduleTitle: doc.title[lng],
+        lesson: {
+          title: lesson.title[lng],
+          html: renderMarkdown(lesson.body[lng], module, previewLinks(doc, lng)),
+          minutes: minutes(lesson.words[lng]),
+          number: index + 1,
+          total: doc.lessons.length,
+        },
+        previous: link(index - 1),
+        next: link(index + 1),
+      });
+    },
+
+    /** GET /admin/content/:module/versions/:version/media/:file — a version's image or PDF, never run as a page */
+    async media(req: Request, res: Response) {
+      const { module, version, file } = paramsOf(mediaParams, req);
+      const media = await service.openMedia(module, version, file);
+      if (!media) throw new NotFoundError();
+      res.set({
+        'Content-Type': media.contentType,
+        'Content-Length': String(media.size),
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': "default-src 'none'; sandbox",
+        // a version never changes, but drafts are for admins only: no shared caches
+        'Cache-Control': 'private, max-age=86400',
+      });
+      if (!media.contentType.startsWith('image/')) res.attachment(file);
+      media.stream.on('error', () => res.destroy()).pipe(res);
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import crypto from 'node:crypto';
+import { calculateJwkThumbprint, createLocalJWKSet, type JWK, jwtVerify, SignJWT } from 'jose';
+
+/*
+ * The Open Badges 3.0 credential for a certificate: an `OpenBadgeCredential` (a W3C Verifiable
+ * Credential, data model 2.0) secured as a VC-JWT as Open Badges §8.2 describes — the JWT's payload
+ * is the credential itself plus the registered claims `iss`, `nbf` and `jti`, and the JOSE header
+ * carries the issuer's public key (`jwk`) and its thumbprint (`kid`). The same key is published as
+ * a JWKS at /.well-known/jwks.json, so anyone can check a credential without asking us.
+ */
+
+export const OB_CONTEXT = ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'];
+export const JWKS_PATH = '/.well-known/jwks.json';
+export const ISSUER_PATH = '/issuer';
+
+export type CredentialInput = {
+  /** the credential's id: the certificate's verification address */
+  id: string;
+  issuer: { id: string; name: string; url: string };
+  validFrom: Date;
+  holderName: string;
+  completedAt: Date;
+  language: string;
+  achievement: { id: string; name: string; description: string; criteria: string };
+  name: string;
+};
+
+export function openBadgeCredential(input: CredentialInput) {
+  return {
+    '@context': OB_CONTEXT,
+    id: input.id,
+    type: ['VerifiableCredential', 'OpenBadgeCredential'],
+    name: input.name,
+    issuer: { id: input.issuer.id, type: ['Profile'], name: input.issuer.name, url: input.issuer.url },
+    validFrom: input.validFrom.toISOString(),
+    credentialSubject: {
+      type: ['AchievementSubject'],
+      // No DID or e-mail of the learner leaves the platform: the name is what the certificate shows.
+      identifier: [{ type: 'IdentityObject', identityType: 'name', hashed: false, identityHash: input.holderName }],
+      activityEndDate: input.completedAt.toISOString(),
+      achievement: {
+        id: input.achievement.id,
+        type: ['Achievement'],
+        achievementType: 'Certificate',
+        name: input.achievement.name,
+        description: input.achievement.description,
+        criteria: { narrative: input.achievement.criteria },
+        inLanguage: input.language,
+      },
+    },
+  };
+}
+
+export type OpenBadgeCredential = ReturnType<typeof openBadgeCredential>;
+
+export type CredentialSigner = {
+  sign(credential: OpenBadgeCredential): Promise<string>;
+  /** the credential in a valid VC-JWT signed by our key, else null (bad signature, not ours, garbled) */
+  verify(jwt: string): Promise<OpenBadgeCredential | null>;
+  jwks(): Promise<{ keys: JWK[] }>;
+};
+
+export function createCredentialSigner(privateKey: crypto.KeyObject): CredentialSigner {
+  const raw = crypto.createPublicKey(privateKey).export({ format: 'jwk' }) as JWK;
+  const publicJwk: Promise<JWK> = calculateJwkThumbprint(raw).then((kid) => ({ ...raw, kid, alg: 'EdDSA', use: 'sig' }));
+
+  return {
+    async sign(credential) {
+      const jwk = await publicJwk;
+      const { kid, ...headerKey } = jwk;
+      return new SignJWT({ ...credential })
+        .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid, jwk: { kty: headerKey.kty!, crv: headerKey.crv!, x: headerKey.x! } })
+        .setIssuer(credential.issuer.id)
+        .setNotBefore(new Date(credential.validFrom))
+        .setJti(credential.id)
+        .sign(privateKey);
+    },
+
+    async verify(jwt) {
+      try {
+        const { payload } = await jwtVerify(jwt.trim(), createLocalJWKSet({ keys: [await publicJwk] }), { algorithms: ['EdDSA'] });
+        const types = payload.type;
+        if (!Array.isArray(types) || !types.includes('OpenBadgeCredential')) return null;
+        return payload as unknown as OpenBadgeCredential;
+      } catch {
+        return null;
+      }
+    },
+
+    async jwks() {
+      return { keys: [await publicJwk] };
+    },
+  };
+}

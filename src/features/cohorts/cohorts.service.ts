@@ -1,0 +1,247 @@
+import { Types } from 'mongoose';
+import type { AttemptLimiter } from '../../platform/attempt-limiter';
+import type { Language } from '../../platform/i18n';
+import { can, type Role } from '../../platform/roles';
+import type { UserModel } from '../accounts';
+import type { AuditLog } from '../audit';
+import type { CreateCohortInput } from './cohorts.schemas';
+import { type CohortDoc, type CohortModels, memberKey } from './cohorts.models';
+import { codeExpiresAt, isWellFormedJoinCode, newJoinCode, normalizeJoinCode } from './join-codes';
+import { cohortUserFilter } from './cohort-queries';
+
+export type Actor = { id: string; email: string; role: Role };
+
+export type Cohort = {
+  id: string;
+  name: string;
+  language: Language;
+  startsOn?: Date;
+  endsOn?: Date;
+  joinClosesOn?: Date;
+  joinCode: string;
+  codeExpiresAt?: Date;
+  createdAt: Date;
+};
+
+export type JoinOutcome =
+  | { status: 'joined' | 'already'; cohort: Cohort }
+  | { status: 'unknown' }
+  | { status: 'expired'; expiredAt: Date }
+  | { status: 'limited' };
+
+export type EnrolReport = {
+  enrolled: { email: string; name: string }[];
+  already: { email: string; name: string }[];
+  unknown: { line: number; email: string }[];
+};
+
+export type TrainerOutcome = 'added' | 'already' | 'unknown' | 'notTrainer' | 'removed' | 'last' | 'notFound';
+
+/** Wrong join codes a learner may type in an hour before being asked to wait. */
+const JOIN_LIMIT = { max: 20, windowMs: 3600_000 };
+
+function toCohort(doc: CohortDoc): Cohort {
+  return {
+    id: String(doc._id),
+    name: doc.name,
+    language: doc.language,
+    startsOn: doc.startsOn,
+    endsOn: doc.endsOn,
+    joinClosesOn: doc.joinClosesOn,
+    joinCode: doc.joinCode,
+    codeExpiresAt: codeExpiresAt(doc),
+    createdAt: doc.createdAt,
+  };
+}
+
+const isDuplicateKey = (err: unknown) => (err as { code?: number } | undefined)?.code === 11000;
+
+export function createCohortsService(deps: {
+  models: CohortModels;
+  User: UserModel;
+  limiter: AttemptLimiter;
+  audit: AuditLog;
+  clock?: () => Date;
+  randomInt?: (max: number) => number;
+}) {
+  const { models, User, limiter, audit } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const { Cohort: CohortModel, CohortTrainer, CohortMember } = models;
+
+  /** Stores the cohort under a fresh code; the unique index settles the rare clash of two codes. */
+  async function insertWithNewCode(fields: Omit<CohortDoc, '_id' | 'joinCode'>): Promise<CohortDoc> {
+    for (let tries = 0; ; tries++) {
+      try {
+        return (await CohortModel.create({ ...fields, joinCode: newJoinCode(deps.randomInt) })).toObject();
+      } catch (err) {
+        if (!isDuplicateKey(err) || tries >= 5) throw err;
+      }
+    }
+  }
+
+  async function addTrainerRow(cohortId: string, userId: string, by: string): Promise<boolean> {
+    try {
+      await CohortTrainer.create({ _id: memberKey(cohortId, userId), cohortId, userId, addedAt: clock(), addedBy: by });
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+  }
+
+  return {
+    /** A new cohort with its join code; the trainer who creates it is its first trainer. */
+    async create(actor: Actor, input: CreateCohortInput): Promise<Cohort> {
+      const fields: Omit<CohortDoc, '_id' | 'joinCode'> = { name: input.name, language: input.language, createdBy: actor.id, createdAt: clock() };
+      if (input.startsOn) fields.startsOn = input.startsOn;
+      if (input.endsOn) fields.endsOn = input.endsOn;
+      if (input.joinClosesOn) fields.joinClosesOn = input.joinClosesOn;
+      const doc = await insertWithNewCode(fields);
+      await addTrainerRow(String(doc._id), actor.id, actor.id);
+      await audit.record({ action: 'cohort.created', actor: { id: actor.id, email: actor.email }, details: { cohort: doc.name } });
+      return toCohort(doc);
+    },
+
+    /** The cohorts a trainer runs (every cohort for those who may see all), newest first, with their sizes. */
+    async listFor(actor: Actor): Promise<(Cohort & { enrolled: number })[]> {
+      const all = can(actor.role, 'cohorts.all');
+      const ids = all ? undefined : (await CohortTrainer.find({ userId: actor.id }, { cohortId: 1 }).lean()).map((t) => t.cohortId);
+      if (ids?.length === 0) return [];
+      const docs = await CohortModel.find(ids ? { _id: { $in: ids.map((id) => new Types.ObjectId(id)) } } : {})
+        .sort({ createdAt: -1 })
+        .lean<CohortDoc[]>();
+      const counts = await CohortMember.aggregate<{ _id: string; n: number }>([
+        ...(ids ? [{ $match: { cohortId: { $in: ids } } }] : []),
+        { $group: { _id: '$cohortId', n: { $sum: 1 } } },
+      ]);
+      const enrolled = new Map(counts.map((c) => [c._id, c.n]));
+      return docs.map((d) => ({ ...toCohort(d), enrolled: enrolled.get(String(d._id)) ?? 0 }));
+    },
+
+    /** The cohort if this user may run it; undefined otherwise, so that others see "not found". */
+    async findFor(actor: Pick<Actor, 'id' | 'role'>, cohortId: string): Promise<Cohort | undefined> {
+      if (!Types.ObjectId.isValid(cohortId) || String(new Types.ObjectId(cohortId)) !== cohortId) return undefined;
+      const [doc, trainer] = await Promise.all([
+        CohortModel.findById(cohortId).lean<CohortDoc>(),
+        can(actor.role, 'cohorts.all') ? true : CohortTrainer.exists({ _id: memberKey(cohortId, actor.id) }),
+      ]);
+      return doc && trainer ? toCohort(doc) : undefined;
+    },
+
+    async trainersOf(cohortId: string) {
+      const rows = await CohortTrainer.find({ cohortId }, { userId: 1 }).lean();
+      const users = await User.find({ _id: { $in: rows.map((r) => new Types.ObjectId(r.userId)) } }, { name: 1, email: 1 }).lean();
+      return users.map((u) => ({ id: String(u._id), name: u.name, email: u.email })).sort((a, b) => a.name.localeCompare(b.name));
+    },
+
+    async isMember(cohortId: string, userId: string): Promise<boolean> {
+      return (await CohortMember.exists({ _id: memberKey(cohortId, userId) })) !== null;
+    },
+
+    /** A learner joins with the code the trainer gave; wrong codes count towards a limit. */
+    async join(userId: string, input: string): Promise<JoinOutcome> {
+      const limit = [{ key: `cohort-join:${userId}`, ...JOIN_LIMIT }];
+      if (await limiter.isLimited(limit)) return { status: 'limited' };
+      const code = normalizeJoinCode(input);
+      const doc = isWellFormedJoinCode(code) ? await CohortModel.findOne({ joinCode: code }).lean<CohortDoc>() : null;
+      if (!doc) {
+        await limiter.record(limit);
+        return { status: 'unknown' };
+      }
+      const cohort = toCohort(doc);
+      if (cohort.codeExpiresAt && cohort.codeExpiresAt <= clock()) return { status: 'expired', expiredAt: cohort.codeExpiresAt };
+      try {
+        await CohortMember.create({ _id: memberKey(cohort.id, userId), cohortId: cohort.id, userId, enrolledAt: clock(), via: 'code' });
+        return { status: 'joined', cohort };
+      } catch (err) {
+        if (isDuplicateKey(err)) return { status: 'already', cohort };
+        throw err;
+      }
+    },
+
+    /**
+     * Enrols the accounts behind a list of addresses; addresses with no account are returned, never
+     * dropped. Enrolling is idempotent: someone already in the cohort is reported as such.
+     */
+    async enrol(cohortId: string, entries: { line: number; email: string }[]): Promise<EnrolReport> {
+      const wanted = new Map(entries.map((e) => [e.email, e]));
+      const users = await User.find(cohortUserFilter('email', [...wanted.keys()]), { email: 1, name: 1 }).lean();
+      const found = users.filter((u) => wanted.has(u.email));
+      const members = new Set(
+        (await CohortMember.find({ cohortId }, { userId: 1 }).lean()).map((m) => m.userId),
+      );
+      const fresh = found.filter((u) => !members.has(String(u._id)));
+      const now = clock();
+      if (fresh.length > 0) {
+        try {
+          await CohortMember.insertMany(
+            fresh.map((u) => ({ _id: memberKey(cohortId, String(u._id)), cohortId, userId: String(u._id), enrolledAt: now, via: 'list' as const })),
+            { ordered: false },
+          );
+        } catch (err) {
+          // Someone joined with the code meanwhile: the primary key kept them in once.
+          if (!isDuplicateKey(err) && !(err as { writeErrors?: unknown[] }).writeErrors) throw err;
+        }
+      }
+      const known = new Set(found.map((u) => u.email));
+      const person = (u: { email: string; name: string }) => ({ email: u.email, name: u.name });
+      return {
+        enrolled: fresh.map(person),
+        already: found.filter((u) => members.has(String(u._id))).map(person),
+        unknown: entries.filter((e) => !known.has(e.email)),
+      };
+    },
+
+    /** Another trainer (or admin) joins the cohort's trainers, by e-mail. */
+    async addTrainer(actor: Actor, cohortId: string, email: string): Promise<TrainerOutcome> {
+      const user = await User.findOne({ email }, { role: 1, email: 1 }).lean();
+      if (!user) return 'unknown';
+      if (!can(user.role, 'cohorts.manage')) return 'notTrainer';
+      if (!(await addTrainerRow(cohortId, String(user._id), actor.id))) return 'already';
+      await audit.record({
+        action: 'cohort.trainerAdded',
+        actor: { id: actor.id, email: actor.email },
+        target: { id: String(user._id), email: user.email },
+        details: { cohort: cohortId },
+      });
+      return 'added';
+    },
+
+    /** A trainer leaves the cohort; the last one cannot, so that someone still runs it. */
+    async removeTrainer(actor: Actor, cohortId: string, userId: string): Promise<TrainerOutcome> {
+      const rows = await CohortTrainer.find({ cohortId }, { userId: 1 }).lean();
+      if (!rows.some((r) => r.userId === userId)) return 'notFound';
+      if (rows.length === 1) return 'last';
+      await CohortTrainer.deleteOne({ _id: memberKey(cohortId, userId) });
+      await audit.record({
+        action: 'cohort.trainerRemoved',
+        actor: { id: actor.id, email: actor.email },
+        target: { id: userId },
+        details: { cohort: cohortId },
+      });
+      return 'removed';
+    },
+
+    /** A fresh join code: the old one stops working at once (say, after it was posted publicly). */
+    async newCode(cohortId: string): Promise<void> {
+      for (let tries = 0; ; tries++) {
+        try {
+          await CohortModel.updateOne({ _id: cohortId }, { $set: { joinCode: newJoinCode(deps.randomInt) } });
+          return;
+        } catch (err) {
+          if (!isDuplicateKey(err) || tries >= 5) throw err;
+        }
+      }
+    },
+
+    async recordExport(actor: Actor, cohort: Cohort, rows: number): Promise<void> {
+      await audit.record({
+        action: 'cohort.exported',
+        actor: { id: actor.id, email: actor.email },
+        details: { cohort: cohort.name, rows: String(rows) },
+      });
+    },
+  };
+}
+
+export type CohortsService = ReturnType<typeof createCohortsService>;

@@ -1,0 +1,102 @@
+import { accessibilityViolations, type Browser, horizontalOverflow, launchBrowser, newContext } from './helpers/browser';
+import { createUserWithCli, logIn, register } from './helpers/accounts';
+import { answerQuiz } from './helpers/course';
+import { type Platform, startPlatform } from './helpers/platform';
+
+let platform: Platform;
+let browser: Browser;
+const LANGS = ['en', 'es', 'fr'] as const;
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  browser = await launchBrowser();
+  createUserWithCli(platform, 'admin', 'admin@example.org', 'Ada Admin', 'an admin passphrase long enough');
+});
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+/** Page types a visitor sees without an account. */
+const PUBLIC_PAGES = ['/', '/modules', '/modules/introduction', '/glossary', '/login', '/register', '/password/forgot', '/no-such-page'];
+
+describe.each(LANGS)('accessibility in %s', (lng) => {
+  it('when each public page type is checked with axe (WCAG 2.1 A and AA) at 1280 and 360 px, then there are no violations', async () => {
+    const { context } = await newContext(browser, platform.url);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    for (const path of PUBLIC_PAGES) {
+      for (const width of [1280, 360]) {
+        await page.setViewportSize({ width, height: 800 });
+        await page.goto(`${path}?lng=${lng}`);
+        expect(await page.getAttribute('html', 'lang')).toBe(lng);
+        for (const v of await accessibilityViolations(page)) problems.push(`${path} @${width}: ${v}`);
+        if ((await horizontalOverflow(page)) > 0) problems.push(`${path} @${width}: scrolls sideways`);
+      }
+    }
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('when each signed-in learner page type is checked with axe, then there are no violations', async () => {
+    const { context } = await newContext(browser, platform.url);
+    const page = await register(context, { name: `Learner ${lng}`, email: `a11y-${lng}@example.org`, password: 'a passphrase long enough', language: lng });
+    // one graded attempt, so the result and history pages exist
+    await page.goto('/modules/introduction/quiz');
+    await answerQuiz(page, 'introduction', lng, 4);
+    await Promise.all([page.waitForURL(/\/quiz\/attempts\//), page.click('form.quiz button[type=submit]')]);
+    const resultPath = new URL(page.url()).pathname;
+    const pages = [
+      '/dashboard',
+      '/profile',
+      '/modules/introduction',
+      '/modules/introduction/lessons/the-roadmap',
+      '/modules/reporting/lessons/worksheet',
+      '/modules/introduction/quiz',
+      resultPath,
+      '/modules/introduction/quiz/attempts',
+    ];
+    const problems: string[] = [];
+    for (const path of pages) {
+      for (const width of [1280, 360]) {
+        await page.setViewportSize({ width, height: 800 });
+        await page.goto(path);
+        expect(await page.getAttribute('html', 'lang')).toBe(lng);
+        for (const v of await accessibilityViolations(page)) problems.push(`${path} @${width}: ${v}`);
+        if ((await horizontalOverflow(page)) > 0) problems.push(`${path} @${width}: scrolls sideways`);
+      }
+    }
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('when each admin page type is checked with axe, then there are no violations', async () => {
+    const { context } = await newContext(browser, platform.url);
+    const page = await logIn(context, 'admin@example.org', 'an admin passphrase long enough');
+    await page.goto(`/?lng=${lng}`);
+    const problems: string[] = [];
+    for (const path of ['/admin/users', '/admin/audit']) {
+      await page.goto(`${path}?lng=${lng}`);
+      for (const v of await accessibilityViolations(page)) problems.push(`${path}: ${v}`);
+    }
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('keyboard only', () => {
+  it('when a learner takes a quiz with the keyboard alone, then every answer can be chosen and the form sent', async () => {
+    const { context } = await newContext(browser, platform.url);
+    const page = await register(context, { name: 'Kim Keyboard', email: 'keyboard@example.org', password: 'a passphrase long enough', language: 'en' });
+    await page.goto('/modules/reporting/quiz');
+    // the skip link is the first thing Tab reaches, and it leads to the main content
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('#main');
+    const answered = await answerQuiz(page, 'reporting', 'en', 10, { keyboard: true });
+    expect(answered).toBe(10);
+    await page.focus('form.quiz button[type=submit]');
+    await Promise.all([page.waitForURL(/\/quiz\/attempts\//), page.keyboard.press('Enter')]);
+    expect(await page.locator('.notice.success').innerText()).toContain('Passed');
+    await context.close();
+  });
+});
