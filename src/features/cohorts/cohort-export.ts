@@ -1,0 +1,34 @@
+import { Readable, type Transform } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type { LearnerRow } from './learner-rows';
+
+/** A column of the export: its heading (already in the trainer's language) and its value for a learner. */
+export type ExportColumn = { header: string; value: (row: LearnerRow) => string | number | undefined };
+
+/** 2024-03-05: a date every spreadsheet program reads, in any language. */
+export const isoDate = (d: Date | undefined) => (d ? d.toISOString().slice(0, 10) : '');
+
+/**
+ * A cell starting with = + - @ (or a tab or carriage return) is run as a formula by spreadsheet
+ * programs; names and e-mail addresses are typed by users, so such text gets a leading apostrophe
+ * (OWASP's advice for CSV injection). Numbers are left alone.
+ */
+export function safeCell(value: string | number | undefined): string | number {
+  if (value === undefined) return '';
+  if (typeof value === 'number') return value;
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/**
+ * The export as a stream: UTF-8 with a byte-order mark (so Excel shows accents), one row per learner,
+ * written as the rows arrive; backpressure from the client holds the database cursors.
+ */
+export function csvStream(rows: AsyncIterable<LearnerRow>, columns: readonly ExportColumn[]): { source: Readable; csv: Transform } {
+  const source = Readable.from(
+    (async function* () {
+      for await (const row of rows) yield columns.map((c) => safeCell(c.value(row)));
+    })(),
+  );
+  const csv = stringify({ bom: true, header: true, columns: columns.map((c) => c.header), record_delimiter: 'windows' });
+  return { source, csv };
+}
