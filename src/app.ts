@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import type { Config } from './config';
 import { createAccounts } from './features/accounts';
 import { createAdmin } from './features/admin';
+import { ADMIN_CONTENT_UPLOAD_PATH, createAdminContent } from './features/admin-content';
 import { contentRouter, createContentService } from './features/content';
 import { homeRouter } from './features/home';
 import { createLearning, createLearningEvents, type LearningEvents } from './features/learning';
@@ -44,7 +45,8 @@ export function createApp(deps: AppDeps): Express {
   const production = config.env === 'production';
   const app = express();
   const i18n = createI18n();
-  const csrf = createCsrf();
+  // the package upload is multipart: its route checks the token once multer has read the form
+  const csrf = createCsrf({ multipartPaths: [ADMIN_CONTENT_UPLOAD_PATH] });
   const mailer =
     deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger });
   const accounts = createAccounts({
@@ -101,6 +103,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(homeRouter());
   app.use(accounts.router);
   app.use(createAdmin(connection).router);
+  app.use(createAdminContent({ connection, content, verifyCsrf: csrf.verifyParsedForm }).router);
   app.use(contentRouter(content, requireLogin, { module: learning.moduleExtras, lesson: learning.lessonExtras }));
   app.use(learning.router(requireRight('learn')));
   for (const router of deps.extraRouters ?? []) app.use(router);

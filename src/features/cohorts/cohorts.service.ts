@@ -29,10 +29,11 @@ export type JoinOutcome =
   | { status: 'expired'; expiredAt: Date }
   | { status: 'limited' };
 
-export type EnrolReport = {
+export type EnrolReport<E extends { email: string }> = {
   enrolled: { email: string; name: string }[];
   already: { email: string; name: string }[];
-  unknown: { line: number; email: string }[];
+  /** the addresses with no account, as they were given */
+  unknown: E[];
 };
 
 export type TrainerOutcome = 'added' | 'already' | 'unknown' | 'notTrainer' | 'removed' | 'last' | 'notFound';
@@ -163,9 +164,9 @@ export function createCohortsService(deps: {
      * Enrols the accounts behind a list of addresses; addresses with no account are returned, never
      * dropped. Enrolling is idempotent: someone already in the cohort is reported as such.
      */
-    async enrol(cohortId: string, entries: { line: number; email: string }[]): Promise<EnrolReport> {
-      const wanted = new Map(entries.map((e) => [e.email, e]));
-      const users = await User.find(cohortUserFilter('email', [...wanted.keys()]), { email: 1, name: 1 }).lean();
+    async enrol<E extends { email: string }>(cohortId: string, entries: E[]): Promise<EnrolReport<E>> {
+      const wanted = new Set(entries.map((e) => e.email));
+      const users = await User.find(cohortUserFilter('email', [...wanted]), { email: 1, name: 1 }).lean();
       const found = users.filter((u) => wanted.has(u.email));
       const members = new Set(
         (await CohortMember.find({ cohortId }, { userId: 1 }).lean()).map((m) => m.userId),
@@ -234,12 +235,9 @@ export function createCohortsService(deps: {
       }
     },
 
-    async recordExport(actor: Actor, cohort: Cohort, rows: number): Promise<void> {
-      await audit.record({
-        action: 'cohort.exported',
-        actor: { id: actor.id, email: actor.email },
-        details: { cohort: cohort.name, rows: String(rows) },
-      });
+    /** An export carries learners' personal data out of the platform: who took it is recorded. */
+    async recordExport(actor: Actor, cohort: Cohort): Promise<void> {
+      await audit.record({ action: 'cohort.exported', actor: { id: actor.id, email: actor.email }, details: { cohort: cohort.name } });
     },
   };
 }
