@@ -8,7 +8,9 @@ import type { Config } from './config';
 import { createAccounts } from './features/accounts';
 import { createAdmin } from './features/admin';
 import { ADMIN_CONTENT_UPLOAD_PATH, createAdminContent } from './features/admin-content';
+import { createCertificates } from './features/certificates';
 import { contentRouter, createContentService } from './features/content';
+import { COHORT_ENROL_PATH, createCohorts } from './features/cohorts';
 import { homeRouter } from './features/home';
 import { createLearning, createLearningEvents, type LearningEvents } from './features/learning';
 import { requireLogin, requireRight } from './platform/auth-guards';
@@ -46,7 +48,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   const i18n = createI18n();
   // the package upload is multipart: its route checks the token once multer has read the form
-  const csrf = createCsrf({ multipartPaths: [ADMIN_CONTENT_UPLOAD_PATH] });
+  const csrf = createCsrf({ multipartPaths: [ADMIN_CONTENT_UPLOAD_PATH, COHORT_ENROL_PATH] });
   const mailer =
     deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger });
   const accounts = createAccounts({
@@ -60,6 +62,15 @@ export function createApp(deps: AppDeps): Express {
   const content = createContentService({ connection, refreshMs: deps.contentRefreshMs });
   const events = deps.events ?? createLearningEvents((err) => logger.error({ err }, 'course completion listener failed'));
   const learning = createLearning({ connection, content, events });
+  const certificates = createCertificates({
+    connection,
+    content,
+    events,
+    i18n,
+    mailer,
+    logger,
+    config: { baseUrl: config.baseUrl, dataDir: config.dataDir, ...config.certificates },
+  });
 
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
@@ -105,7 +116,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(createAdmin(connection).router);
   app.use(createAdminContent({ connection, content, verifyCsrf: csrf.verifyParsedForm }).router);
   app.use(contentRouter(content, requireLogin, { module: learning.moduleExtras, lesson: learning.lessonExtras }));
+  app.use(certificates.dashboardHook); // before learning's /dashboard: it sets the certificate link
   app.use(learning.router(requireRight('learn')));
+  app.use(certificates.router);
+  app.use(createCohorts({ connection, content, baseUrl: config.baseUrl, verifyCsrf: csrf.verifyParsedForm }).router);
   for (const router of deps.extraRouters ?? []) app.use(router);
 
   app.use(notFoundHandler);

@@ -1,6 +1,8 @@
 import type { Connection } from 'mongoose';
 import { prepareAccountsDatabase } from './features/accounts';
 import { createAuditIndexes } from './features/audit';
+import { createCertificateIndexes } from './features/certificates';
+import { createCohortIndexes } from './features/cohorts';
 import { contentModels, createContentService, formatPackageError, InvalidContentError } from './features/content';
 import { learningModels } from './features/learning';
 import type { Logger } from './platform/logger';
@@ -15,6 +17,8 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
   await createAuditIndexes(connection);
   for (const model of Object.values(contentModels(connection))) await model.createIndexes();
   for (const model of Object.values(learningModels(connection))) await model.createIndexes();
+  await createCertificateIndexes(connection);
+  await createCohortIndexes(connection);
 }
 
 /**

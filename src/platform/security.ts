@@ -31,10 +31,11 @@ export function securityHeaders(production: boolean): RequestHandler {
  * `_csrf` form field or the `x-csrf-token` header on every state-changing request.
  *
  * A multipart form's fields are parsed only by its own route (multer), after `protect` has run: the
- * exact POST paths in `multipartPaths` are let through `protect` when multipart, and their routes must
- * call `verifyParsedForm` right after multer. Any other multipart request is checked here as usual.
+ * POST paths in `multipartPaths` (exact, or a pattern for paths with an id) are let through `protect`
+ * when multipart, and their routes must call `verifyParsedForm` right after multer. Any other
+ * multipart request is checked here as usual.
  */
-export function createCsrf(options: { multipartPaths?: readonly string[] } = {}) {
+export function createCsrf(options: { multipartPaths?: readonly (string | RegExp)[] } = {}) {
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req: Request) => {
       const fromBody = (req.body as Record<string, unknown> | undefined)?._csrf;
@@ -48,9 +49,10 @@ export function createCsrf(options: { multipartPaths?: readonly string[] } = {})
     res.locals.csrfToken = () => generateToken(req);
     next();
   };
-  const deferred = new Set(options.multipartPaths ?? []);
+  const deferred = options.multipartPaths ?? [];
+  const isDeferred = (path: string) => deferred.some((p) => (typeof p === 'string' ? p === path : p.test(path)));
   const protect = (req: Request, res: Response, next: NextFunction) => {
-    if (req.method === 'POST' && deferred.has(req.path) && req.is('multipart/form-data')) {
+    if (req.method === 'POST' && isDeferred(req.path) && req.is('multipart/form-data')) {
       next();
       return;
     }

@@ -11,10 +11,16 @@ import { versionView } from './version.view-model';
 
 const MB = 1024 * 1024;
 
-/** A problem in the admin's language; a language code in it is named ("French"), not abbreviated. */
+/**
+ * A problem in the admin's language. A language code in it is named ("French") and passed as `code`:
+ * i18next would take a `lng` option as the language to translate into.
+ */
 export function problemText(t: TFunction, p: UploadProblem): string {
-  const params: Record<string, string | number> = { ...p.params };
-  if (typeof params.lng === 'string') params.language = t(`admin-content:languages.${params.lng}`);
+  const { lng, ...params }: Record<string, string | number> = { ...p.params };
+  if (typeof lng === 'string') {
+    params.code = lng;
+    params.language = t([`admin-content:languages.${lng}`, 'admin-content:languages.unknown'], { code: lng });
+  }
   if (p.code === 'yamlSyntax') params.detail = t([`admin-content:yaml.${String(params.yamlCode)}`, 'admin-content:yaml.other']);
   return t(`admin-content:problems.${p.code}`, params);
 }
@@ -54,13 +60,13 @@ export function adminContentController(service: AdminContentService) {
       if (refusal) {
         const tooLarge = refusal === 'LIMIT_FILE_SIZE';
         const problem = tooLarge
-          ? uploadProblem('package', 'uploadTooLarge', 'is larger than the upload limit', { mb: limits.maxPackageBytes / MB })
-          : uploadProblem('package', 'uploadRefused', 'could not be received');
+          ? uploadProblem('', 'uploadTooLarge', 'is larger than the upload limit', { mb: limits.maxPackageBytes / MB })
+          : uploadProblem('', 'uploadRefused', 'could not be received');
         await renderList(req, res, tooLarge ? 413 : 400, [problem]);
         return;
       }
       if (!req.file) {
-        await renderList(req, res, 400, [uploadProblem('package', 'uploadMissing', 'no file was chosen')]);
+        await renderList(req, res, 400, [uploadProblem('', 'uploadMissing', 'no file was chosen')]);
         return;
       }
       const name = req.file.originalname || 'package.zip';

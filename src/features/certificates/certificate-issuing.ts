@@ -6,6 +6,7 @@ import type { LearningModels } from '../learning';
 import { formatCode, newCertificateCode } from './certificate-code';
 import { renderCertificatePdf } from './certificate-pdf';
 import {
+  asBuffer,
   type CertificateDoc,
   type CertificateFacts,
   type CertificateModels,
@@ -34,9 +35,6 @@ export type IssuingDeps = {
   onIssued: (certificate: CertificateDoc, pdf: Buffer) => Promise<void>;
   clock?: () => Date;
 };
-
-const asBuffer = (data: unknown): Buffer =>
-  Buffer.isBuffer(data) ? data : Buffer.from((data as { buffer: ArrayBuffer | Uint8Array }).buffer as Uint8Array);
 
 /**
  * Issuing, in two idempotent steps. `claim` inserts the slot for a learner's next generation with
@@ -176,17 +174,21 @@ export function createIssuing(deps: IssuingDeps) {
     return slot;
   }
 
+  /** The learner's first certificate, if they completed the course: claimed now, or the one already claimed. */
+  async function issueFirst(userId: string): Promise<CertificateDoc | undefined> {
+    const facts = await gatherFacts(userId);
+    if (!facts) return undefined;
+    const { slot } = await claim(userId, 1, facts);
+    return materialize(slot);
+  }
+
   /**
    * The learner's current certificate, issuing the first one if they completed the course and have
    * none. Safe to call from anywhere, any number of times, at the same time.
    */
   async function ensureIssued(userId: string): Promise<CertificateDoc | undefined> {
     const latest = await latestSlot(userId);
-    if (latest) return materialize(latest);
-    const facts = await gatherFacts(userId);
-    if (!facts) return undefined;
-    const { slot } = await claim(userId, 1, facts);
-    return materialize(slot);
+    return latest ? materialize(latest) : issueFirst(userId);
   }
 
   /** A new certificate replacing `previous`, with the learner's facts as they are now; undefined if one already did. */
@@ -199,7 +201,7 @@ export function createIssuing(deps: IssuingDeps) {
     return materialize(slot);
   }
 
-  return { ensureIssued, latestSlot, reissue, verifyUrl };
+  return { ensureIssued, issueFirst, reissue, verifyUrl };
 }
 
 export type Issuing = ReturnType<typeof createIssuing>;

@@ -143,3 +143,10 @@ export type CertificateModels = ReturnType<typeof certificateModels>;
 export function isDuplicateKey(err: unknown): boolean {
   return (err as { code?: number } | undefined)?.code === 11000;
 }
+
+/** A stored binary as a Buffer: lean reads hand back the driver's Binary, not a Buffer. */
+export function asBuffer(data: unknown): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  const bytes = (data as { buffer: Uint8Array }).buffer;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

@@ -1,7 +1,14 @@
 import type { AuditLog } from '../audit';
 import { formatCode, parseCode } from './certificate-code';
 import { type Issuing, slotId } from './certificate-issuing';
-import type { CertificateDoc, CertificateModels, CertificateRevocationDoc, CertificateSlotDoc, RevocationReason } from './certificate.model';
+import {
+  asBuffer,
+  type CertificateDoc,
+  type CertificateModels,
+  type CertificateRevocationDoc,
+  type CertificateSlotDoc,
+  type RevocationReason,
+} from './certificate.model';
 
 export type CertificateStatus =
   | { state: 'valid' }
@@ -24,11 +31,7 @@ const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'
 /** Lists never carry the signed credential: it is fetched on its own when downloaded. */
 const LIST_FIELDS = { credential: 0 };
 
-function statusOf(
-  certificate: CertificateDoc,
-  revocation: CertificateRevocationDoc | undefined,
-  next: CertificateSlotDoc | undefined,
-): CertificateStatus {
+function statusOf(revocation: CertificateRevocationDoc | undefined, next: CertificateSlotDoc | undefined): CertificateStatus {
   if (revocation) {
     return { state: 'revoked', at: revocation.revokedAt, reason: revocation.reason, note: revocation.note, by: revocation.revokedByEmail };
   }
@@ -56,7 +59,7 @@ export function createCertificateService(deps: { models: CertificateModels; issu
     const next = new Map(nexts.map((s) => [s._id, s]));
     return certificates.map((certificate) => ({
       certificate,
-      status: statusOf(certificate, revoked.get(certificate._id), next.get(slotId(certificate.userId, certificate.generation + 1))),
+      status: statusOf(revoked.get(certificate._id), next.get(slotId(certificate.userId, certificate.generation + 1))),
     }));
   }
 
@@ -70,7 +73,7 @@ export function createCertificateService(deps: { models: CertificateModels; issu
       models.CertificateRevocation.findById(code).lean<CertificateRevocationDoc>(),
       models.CertificateSlot.findById(slotId(certificate.userId, certificate.generation + 1)).lean<CertificateSlotDoc>(),
     ]);
-    return { certificate, status: statusOf(certificate, revocation ?? undefined, next ?? undefined) };
+    return { certificate, status: statusOf(revocation ?? undefined, next ?? undefined) };
   }
 
   return {
@@ -83,13 +86,13 @@ export function createCertificateService(deps: { models: CertificateModels; issu
       const certificate = await issuing.ensureIssued(userId);
       if (!certificate) return undefined;
       const revocation = await models.CertificateRevocation.findById(certificate._id).lean<CertificateRevocationDoc>();
-      return { certificate, status: statusOf(certificate, revocation ?? undefined, undefined) };
+      return { certificate, status: statusOf(revocation ?? undefined, undefined) };
     },
 
     /** Whether the learner holds a certificate, issuing it if due: one primary-key lookup once it exists. */
     async hasCertificate(userId: string): Promise<boolean> {
       if (await models.CertificateSlot.exists({ _id: slotId(userId, 1) })) return true;
-      return (await issuing.ensureIssued(userId)) !== undefined;
+      return (await issuing.issueFirst(userId)) !== undefined;
     },
 
     /** The PDF exactly as issued, for its holder or an admin (`canManage`); anyone else gets undefined. */
@@ -100,8 +103,7 @@ export function createCertificateService(deps: { models: CertificateModels; issu
       if (!certificate || (certificate.userId !== viewer.id && !viewer.canManage)) return undefined;
       const pdf = await models.CertificatePdf.findById(code).lean();
       if (!pdf) return undefined;
-      const data = Buffer.isBuffer(pdf.data) ? pdf.data : Buffer.from((pdf.data as unknown as { buffer: Uint8Array }).buffer);
-      return { code, data };
+      return { code, data: asBuffer(pdf.data) };
     },
 
     async list(input: { q: string; page: number }) {

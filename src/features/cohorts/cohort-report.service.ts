@@ -95,8 +95,8 @@ export function createCohortReport(deps: { connection: Connection; content: Cont
         const questions = tally.get(g.moduleId);
         if (!lng || !questions) continue;
         for (const answer of g.questions as { questionId: string; correct: boolean }[]) {
-          let f = questions.get(answer.questionId);
-          if (!f) questions.set(answer.questionId, (f = { questionId: answer.questionId, answered: 0, correct: 0, byLanguage: share() }));
+          const f = questions.get(answer.questionId) ?? { questionId: answer.questionId, answered: 0, correct: 0, byLanguage: share() };
+          questions.set(answer.questionId, f);
           f.answered++;
           f.byLanguage[lng].answered++;
           if (answer.correct) {

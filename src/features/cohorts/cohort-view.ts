@@ -44,6 +44,9 @@ export function cohortView(cohort: Cohort, baseUrl: string, now: Date) {
       atRisk: `${base}/at-risk`,
       questions: `${base}/questions`,
       export: `${base}/export.csv`,
+      newCode: `${base}/code`,
+      enrol: `${base}/enrol`,
+      trainers: `${base}/trainers`,
     },
   };
 }

@@ -39,7 +39,7 @@ export function cohortsController(deps: Deps) {
     });
   }
 
-  async function renderManage(req: Request, res: Response, status: number, page: { enrol?: Form; trainer?: Form; report?: Report } = {}) {
+  async function renderManage(res: Response, status: number, page: { enrol?: Form; trainer?: Form; report?: Report } = {}) {
     const cohort = cohortOf(res);
     res.status(status).render('cohorts/manage', {
       title: 'cohorts:manage.title',
@@ -92,8 +92,8 @@ export function cohortsController(deps: Deps) {
     },
 
     /** GET /trainer/cohorts/:id/manage — join code, enrolment from a list, trainers */
-    async manage(req: Request, res: Response) {
-      await renderManage(req, res, 200);
+    async manage(_req: Request, res: Response) {
+      await renderManage(res, 200);
     },
 
     /** POST /trainer/cohorts/:id/enrol — enrol the accounts behind a pasted or uploaded list of e-mails */
@@ -111,7 +111,7 @@ export function cohortsController(deps: Deps) {
         { source: 'file' as const, list: parseEmailList(file ?? '') },
       ];
       for (const { source, list } of lists) if (!list.ok) errors[source === 'pasted' ? 'emails' : 'file'] = 'cohorts:errors.listTooLong';
-      if (Object.keys(errors).length > 0) return renderManage(req, res, 422, { enrol: { values: { emails: pasted.slice(0, 100_000) }, errors } });
+      if (Object.keys(errors).length > 0) return renderManage(res, 422, { enrol: { values: { emails: pasted.slice(0, 100_000) }, errors } });
 
       const entries = new Map<string, { line: number; email: string; source: Source }>();
       const malformed: Report['malformed'] = [];
@@ -126,18 +126,18 @@ export function cohortsController(deps: Deps) {
         }
       }
       const result = await cohorts.enrol(cohortOf(res).id, [...entries.values()]);
-      await renderManage(req, res, 200, { report: { ...result, malformed, duplicates } });
+      await renderManage(res, 200, { report: { ...result, malformed, duplicates } });
     },
 
     /** POST /trainer/cohorts/:id/trainers — another trainer joins this cohort's trainers */
     async addTrainer(req: Request, res: Response) {
       const cohort = cohortOf(res);
       const form = parseForm(emailForm, req.body);
-      if (!form.ok) return renderManage(req, res, 422, { trainer: form });
-      const outcome = await cohorts.addTrainer(req.user!, cohort.id, form.data.email);
+      if (!form.ok) return renderManage(res, 422, { trainer: form });
+      const outcome = await cohorts.addTrainer(req.user!, cohort, form.data.email);
       if (outcome === 'unknown' || outcome === 'notTrainer') {
         const error = outcome === 'unknown' ? 'cohorts:errors.trainerUnknown' : 'cohorts:errors.notATrainer';
-        return renderManage(req, res, 422, { trainer: { values: { email: form.data.email }, errors: { email: error } } });
+        return renderManage(res, 422, { trainer: { values: { email: form.data.email }, errors: { email: error } } });
       }
       const key = outcome === 'added' ? 'cohorts:flash.trainerAdded' : 'cohorts:flash.trainerAlready';
       setFlash(req, { type: 'success', messageKey: key, vars: { email: form.data.email } });
@@ -147,7 +147,7 @@ export function cohortsController(deps: Deps) {
     /** POST /trainer/cohorts/:id/trainers/:userId/remove — a trainer leaves the cohort (never the last one) */
     async removeTrainer(req: Request, res: Response) {
       const cohort = cohortOf(res);
-      const outcome = await cohorts.removeTrainer(req.user!, cohort.id, String(req.params.userId ?? ''));
+      const outcome = await cohorts.removeTrainer(req.user!, cohort, String(req.params.userId ?? ''));
       if (outcome === 'notFound') throw new NotFoundError();
       const flash = {
         removed: { type: 'success', messageKey: 'cohorts:flash.trainerRemoved' },

@@ -194,31 +194,31 @@ export function createCohortsService(deps: {
     },
 
     /** Another trainer (or admin) joins the cohort's trainers, by e-mail. */
-    async addTrainer(actor: Actor, cohortId: string, email: string): Promise<TrainerOutcome> {
+    async addTrainer(actor: Actor, cohort: Cohort, email: string): Promise<TrainerOutcome> {
       const user = await User.findOne({ email }, { role: 1, email: 1 }).lean();
       if (!user) return 'unknown';
       if (!can(user.role, 'cohorts.manage')) return 'notTrainer';
-      if (!(await addTrainerRow(cohortId, String(user._id), actor.id))) return 'already';
+      if (!(await addTrainerRow(cohort.id, String(user._id), actor.id))) return 'already';
       await audit.record({
         action: 'cohort.trainerAdded',
         actor: { id: actor.id, email: actor.email },
         target: { id: String(user._id), email: user.email },
-        details: { cohort: cohortId },
+        details: { cohort: cohort.name },
       });
       return 'added';
     },
 
     /** A trainer leaves the cohort; the last one cannot, so that someone still runs it. */
-    async removeTrainer(actor: Actor, cohortId: string, userId: string): Promise<TrainerOutcome> {
-      const rows = await CohortTrainer.find({ cohortId }, { userId: 1 }).lean();
+    async removeTrainer(actor: Actor, cohort: Cohort, userId: string): Promise<TrainerOutcome> {
+      const rows = await CohortTrainer.find({ cohortId: cohort.id }, { userId: 1 }).lean();
       if (!rows.some((r) => r.userId === userId)) return 'notFound';
       if (rows.length === 1) return 'last';
-      await CohortTrainer.deleteOne({ _id: memberKey(cohortId, userId) });
+      await CohortTrainer.deleteOne({ _id: memberKey(cohort.id, userId) });
       await audit.record({
         action: 'cohort.trainerRemoved',
         actor: { id: actor.id, email: actor.email },
         target: { id: userId },
-        details: { cohort: cohortId },
+        details: { cohort: cohort.name },
       });
       return 'removed';
     },

@@ -14,11 +14,19 @@ const HEADER = /^(e-?mail|e-?mail address|mail|courriel|adresse (e-?mail|électr
 const email = z.email();
 const OPTIONS = { delimiter: [',', ';', '\t'], relax_column_count: true, relax_quotes: true, trim: true };
 
-/** "Ana Pérez <ana@example.org>" and "mailto:ana@example.org" both mean ana@example.org. */
-function addressIn(cell: string): string {
-  const angled = /<([^<>]+)>/.exec(cell);
-  return (angled ? angled[1]! : cell).replace(/^mailto:/i, '').trim().toLowerCase();
+/** Where the addresses of a line are: "Ana Pérez <ana@example.org>", bare words with an "@", "mailto:…". */
+const ADDRESS = /<([^<>]*)>|([^\s,;"'<>]*@[^\s,;"'<>]*)/g;
+
+function addressesIn(line: string): string[] {
+  const found: string[] = [];
+  for (const m of line.matchAll(ADDRESS)) {
+    const text = m[1] ?? m[2] ?? '';
+    if (text.includes('@')) found.push(text);
+  }
+  return found;
 }
+
+const normalize = (cell: string) => cell.replace(/^mailto:/i, '').trim().toLowerCase();
 
 /** One line's cells, or undefined when the line is not valid CSV (a stray quote, say). */
 function cellsOf(line: string): string[] | undefined {
@@ -31,12 +39,12 @@ function cellsOf(line: string): string[] | undefined {
 }
 
 /**
- * Reads a pasted list or an uploaded CSV of e-mail addresses: one per line, or spreadsheet rows
- * (comma, semicolon or tab separated, as spreadsheets in English, Spanish and French save them).
- * With a header row naming an e-mail column, that column is read; without one, every cell holding
- * an "@" is an address, so a list copied from an e-mail's "To" field works too. Each line is read on
- * its own, so one broken line is reported and the others still count. Blank lines are skipped; every
- * other line without a valid address is reported, never dropped in silence.
+ * Reads a pasted list or an uploaded CSV of e-mail addresses: one per line, rows saved by a
+ * spreadsheet (comma, semicolon or tab separated, as in English, Spanish and French), or a list
+ * copied from an e-mail's "To" field. With a header row naming an e-mail column, that column is
+ * read; without one, every address on a line counts. Each line is read on its own, so one broken
+ * line is reported and the others still count. Blank lines are skipped; every other line without a
+ * valid address is reported, never dropped in silence.
  */
 export function parseEmailList(text: string): EmailList {
   const lines = text.replace(/^\ufeff/, '').split(/\r\n|\n|\r/);
@@ -49,23 +57,29 @@ export function parseEmailList(text: string): EmailList {
     const line = index + 1;
     const text = raw.trim();
     if (text === '') continue;
-    const record = cellsOf(text);
-    if (!record) {
-      malformed.push({ line, text, reason: 'unreadable' });
-      continue;
-    }
     if (column === undefined) {
-      column = record.some((c) => c.includes('@')) ? -1 : record.findIndex((c) => HEADER.test(c));
+      const first = cellsOf(text) ?? [];
+      column = first.some((c) => c.includes('@')) ? -1 : first.findIndex((c) => HEADER.test(c));
       if (column >= 0) continue;
     }
-    if (record.every((c) => c === '')) continue;
-    const cells = column >= 0 ? [record[column] ?? ''] : record.filter((c) => c.includes('@'));
-    if (cells.length === 0 || cells.every((c) => c === '')) {
+    let cells: string[];
+    if (column >= 0) {
+      const record = cellsOf(text);
+      if (!record) {
+        malformed.push({ line, text, reason: 'unreadable' });
+        continue;
+      }
+      if (record.every((c) => c === '')) continue;
+      cells = [record[column] ?? ''].filter((c) => c !== '');
+    } else {
+      cells = addressesIn(text);
+    }
+    if (cells.length === 0) {
       malformed.push({ line, text, reason: 'noEmail' });
       continue;
     }
     for (const cell of cells) {
-      const address = addressIn(cell);
+      const address = normalize(cell);
       if (address.length > 254 || !email.safeParse(address).success) {
         malformed.push({ line, text: cell, reason: 'invalidEmail' });
       } else if (seen.has(address)) {

@@ -158,8 +158,9 @@ export function monitoringController(deps: Deps) {
               id: q.questionId,
               prompt: q.prompt?.[lng],
               answered: q.answered,
+              correct: q.correct,
               percent: percent(q),
-              byLanguage: Object.entries(q.byLanguage).map(([language, f]) => ({ language, answered: f.answered, percent: percent(f) })),
+              byLanguage: Object.entries(q.byLanguage).map(([language, f]) => ({ language, ...f, percent: percent(f) })),
             }))
             .sort((a, b) => (a.percent ?? 101) - (b.percent ?? 101)),
         })),

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { type Lang, LANGS, type Localized, moduleSchema, type QuizYaml, quizSchema } from './content.schemas';
+import { type Lang, LANGS, type Localized, moduleSchema, type QuizYaml, quizSchema, stableId } from './content.schemas';
 import { analyzeMarkdown } from './markdown';
 import { sniffMedia } from './media-types';
 import { codeOfIssue, type PackageError, packageError } from './package-errors';
@@ -63,6 +63,21 @@ function parseYaml<T>(file: string, source: string, schema: z.ZodType<T>, errors
   return undefined;
 }
 
+/**
+ * The lessons module.yaml lists when another of its fields is wrong, so the lesson files are still
+ * checked and the author sees every problem at once.
+ */
+function lessonsListed(source: string | null | undefined): { id: string; title: Localized }[] | undefined {
+  if (typeof source !== 'string') return undefined;
+  const doc = parseDocument(source);
+  if (doc.errors.length > 0) return undefined;
+  const raw = (doc.toJS() as { lessons?: unknown } | null)?.lessons;
+  if (!Array.isArray(raw)) return undefined;
+  return raw
+    .filter((l): l is { id: string; title: Localized } => typeof l?.id === 'string' && stableId.safeParse(l.id).success)
+    .map((l) => ({ id: l.id, title: l.title }));
+}
+
 function hashFiles(files: PackageFiles): string {
   const hash = crypto.createHash('sha256');
   for (const name of [...files.keys()].sort()) {
@@ -93,7 +108,8 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
   const meta = typeof moduleSource === 'string' ? parseYaml('module.yaml', moduleSource, moduleSchema, errors) : undefined;
   const quiz = typeof quizSource === 'string' ? parseYaml('quiz.yaml', quizSource, quizSchema, errors) : undefined;
 
-  const lessonIds = new Set(meta?.lessons.map((l) => l.id) ?? []);
+  const listed = meta?.lessons ?? lessonsListed(moduleSource);
+  const lessonIds = new Set(listed?.map((l) => l.id) ?? []);
   const mediaNames = new Set<string>();
   const media: ParsedMedia[] = [];
 
@@ -104,7 +120,7 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
       const [, id, lng] = lessonFile as unknown as [string, string, string];
       if (!(LANGS as readonly string[]).includes(lng)) {
         errors.push(packageError(name, 'unknownLanguage', `has unknown language "${lng}" (use en, es or fr)`, { lng }));
-      } else if (meta && !lessonIds.has(id)) {
+      } else if (listed && !lessonIds.has(id)) {
         errors.push(packageError(name, 'lessonNotListed', `is a lesson file for "${id}", which module.yaml does not list`, { lessonId: id }));
       }
       continue;
@@ -124,7 +140,7 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
   }
 
   const lessons: ParsedLesson[] = [];
-  for (const lesson of meta?.lessons ?? []) {
+  for (const lesson of listed ?? []) {
     const body = {} as Localized;
     const words = {} as Record<Lang, number>;
     for (const lng of LANGS) {

@@ -1,0 +1,130 @@
+/**
+ * The cohort page with 50,000 learners against 5,000, measured through the whole stack (HTTP,
+ * session, the report's queries, EJS), and the memory the CSV export of 50,000 rows adds.
+ *   npm run bench:cohort
+ * Figures: page time ratio 50,000 / 5,000 (linear is 10; goal ≤ 11) and the export's peak memory
+ * growth (goal ≤ 64 MB: it streams). BENCH_SIZES=500,5000 runs smaller sizes; BENCH_RUNS=n times
+ * each page n times (default: the small one 3 times, the first load also warming up, the large one
+ * once, as it takes minutes on the local database); the fastest load counts.
+ */
+import http from 'node:http';
+import { accountsServiceFor } from '../src/features/accounts';
+import { createContentService } from '../src/features/content';
+import { loadConfig } from '../src/config';
+import { ensureIndexes } from '../src/bootstrap';
+import { modulesDir } from '../src/platform/paths';
+import { generateCohort } from './cohort-data';
+import { benchDatabase, benchServer, ratio } from './helpers';
+
+const [SMALL, LARGE] = (process.env.BENCH_SIZES ?? '5000,50000').split(',').map(Number) as [number, number];
+const runsFor = (size: number) => Number(process.env.BENCH_RUNS ?? (size === SMALL ? 3 : 1));
+const MB = 1024 * 1024;
+
+/** GET with a cookie; resolves when the whole body has arrived (read and dropped chunk by chunk). */
+function get(url: string, cookie: string): Promise<{ status: number; bytes: number; text?: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { cookie, 'accept-encoding': 'identity' } }, (res) => {
+        let bytes = 0;
+        const keep = !url.endsWith('.csv');
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => {
+          bytes += c.length;
+          if (keep) chunks.push(c);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, text: keep ? Buffer.concat(chunks).toString() : undefined }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+async function login(url: string, email: string, password: string): Promise<string> {
+  const page = await fetch(`${url}/login`);
+  const first = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  const res = await fetch(`${url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: first },
+    body: new URLSearchParams({ email, password, _csrf: token }),
+  });
+  if (res.status !== 303) throw new Error(`login failed with ${res.status}`);
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') || first;
+}
+
+async function main() {
+  const db = await benchDatabase('cohort');
+  const { connection } = db;
+  const server = await benchServer(connection);
+  const password = 'bench password that is long enough';
+  const results: Record<number, { pageMs: number; docs: number }> = {};
+  let cohortId = '';
+  let cookie = '';
+
+  for (const size of [SMALL, LARGE]) {
+    // each size on an empty database: the page reads what the database holds, so the ratio is fair
+    await connection.dropDatabase();
+    await ensureIndexes(connection);
+    const content = createContentService({ connection });
+    await content.seedFromFolder(modulesDir);
+    const accounts = accountsServiceFor(connection, loadConfig({ NODE_ENV: 'test' }).passwordHashing);
+    const trainer = await accounts.createUser({ role: 'trainer', name: 'Bench Trainer', email: 'trainer@bench.example.org', password, language: 'en' });
+    if (!trainer.ok) throw new Error('could not create the trainer');
+    cookie = await login(server.url, 'trainer@bench.example.org', password);
+    const form = await get(`${server.url}/trainer/cohorts`, cookie);
+    const token = /name="_csrf" value="([^"]+)"/.exec(form.text ?? '')![1]!;
+    const created = await fetch(`${server.url}/trainer/cohorts`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams({ name: `Bench ${size}`, language: 'en', _csrf: token }),
+    });
+    cohortId = /\/trainer\/cohorts\/([0-9a-f]{24})/.exec(created.headers.get('location') ?? '')![1]!;
+
+    let started = Date.now();
+    const docs = await generateCohort(connection, { size, cohortId, modules: await content.modules() });
+    console.log(`${size} learners: ${docs} documents generated in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    const times: number[] = [];
+    for (let run = 0; run < runsFor(size); run++) {
+      started = performance.now();
+      const page = await get(`${server.url}/trainer/cohorts/${cohortId}`, cookie);
+      times.push(performance.now() - started);
+      if (page.status !== 200 || !page.text?.includes(`data-figure="enrolled">${size}<`)) throw new Error(`cohort page failed: ${page.status}`);
+    }
+    console.log(`${size} learners: cohort page ${times.map((t) => `${(t / 1000).toFixed(2)} s`).join(', ')}`);
+    results[size] = { pageMs: Math.min(...times), docs };
+  }
+
+  // The export of the large cohort, with this process's memory sampled while it streams.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const base = process.memoryUsage();
+  let peakRss = base.rss;
+  let peakHeap = base.heapUsed;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 10);
+  const started = performance.now();
+  const csv = await get(`${server.url}/trainer/cohorts/${cohortId}/export.csv`, cookie);
+  clearInterval(sampler);
+  if (csv.status !== 200) throw new Error(`export failed: ${csv.status}`);
+  const exportSeconds = (performance.now() - started) / 1000;
+
+  const pageRatio = results[LARGE]!.pageMs / results[SMALL]!.pageMs;
+  console.log(`cohort page: ${(results[SMALL]!.pageMs / 1000).toFixed(2)} s for ${SMALL} learners, ${(results[LARGE]!.pageMs / 1000).toFixed(2)} s for ${LARGE}`);
+  console.log(`ratio page time ${LARGE}/${SMALL}: ${ratio(results[LARGE]!.pageMs, results[SMALL]!.pageMs)} (linear: ${LARGE / SMALL}; goal ≤ ${(LARGE / SMALL) * 1.1})`);
+  console.log(`export of ${LARGE} rows: ${(csv.bytes / MB).toFixed(1)} MB of CSV in ${exportSeconds.toFixed(1)} s`);
+  console.log(`memory growth while exporting: ${((peakRss - base.rss) / MB).toFixed(1)} MB resident, ${((peakHeap - base.heapUsed) / MB).toFixed(1)} MB heap (goal ≤ 64 MB${gc ? '' : '; run with --expose-gc for a steadier baseline'})`);
+  await server.close();
+  await db.close();
+  if (!Number.isFinite(pageRatio)) process.exit(1);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

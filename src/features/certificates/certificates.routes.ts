@@ -1,0 +1,49 @@
+import { type RequestHandler, Router } from 'express';
+import { requireLogin, requireRight } from '../../platform/auth-guards';
+import { can } from '../../platform/roles';
+import type { certificatesAdminController } from './certificates-admin.controller';
+import type { certificatesController } from './certificates.controller';
+import type { CertificateService } from './certificates.service';
+import { ISSUER_PATH, JWKS_PATH } from './credential';
+
+export function certificatesRouter(
+  c: ReturnType<typeof certificatesController>,
+  admin: ReturnType<typeof certificatesAdminController>,
+): Router {
+  const router = Router();
+  const manage = requireRight('certificates.manage');
+
+  router.get('/certificate', requireRight('learn'), c.mine);
+  // Express 5 paths: the parameter ends at the dot, so `:code.pdf` is "a code, then .pdf".
+  router.get('/certificates/:code.pdf', requireLogin, c.pdf);
+  router.get('/certificates/:code/credential.json', requireLogin, c.credential);
+
+  router.get('/verify', c.verifyForm);
+  router.get('/verify/:code', c.verify);
+  router.get(JWKS_PATH, c.jwks);
+  router.get(ISSUER_PATH, c.issuer);
+
+  router.get('/admin/certificates', manage, admin.list);
+  router.get('/admin/certificates/:code', manage, admin.show);
+  router.post('/admin/certificates/:code/revoke', manage, admin.revoke);
+  router.post('/admin/certificates/:code/reissue', manage, admin.reissue);
+  return router;
+}
+
+/**
+ * Runs before the learning feature's GET /dashboard: issues the certificate of a learner who
+ * completed the course and has none (so no lost event leaves anyone without one) and sets the
+ * link the dashboard shows. A failure here is logged and the dashboard still shows.
+ */
+export function dashboardCertificateLink(service: CertificateService): RequestHandler {
+  return async (req, res, next) => {
+    if (req.user && can(req.user.role, 'learn')) {
+      try {
+        if (await service.hasCertificate(req.user.id)) res.locals.certificateLink = { href: '/certificate' };
+      } catch (err) {
+        req.log?.error({ err }, 'certificate check on the dashboard failed');
+      }
+    }
+    next();
+  };
+}

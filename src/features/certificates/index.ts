@@ -1,0 +1,88 @@
+/**
+ * Certificates: issued when a learner completes the course, as a PDF anyone can verify by its code
+ * and as a signed Open Badges 3.0 credential; admins revoke and re-issue. Other features use what
+ * is exported here.
+ */
+import { Router } from 'express';
+import type { i18n as I18n } from 'i18next';
+import type { Connection } from 'mongoose';
+import type { Logger } from '../../platform/logger';
+import type { Mailer } from '../../platform/mailer';
+import { getUserModel } from '../accounts';
+import { auditLogFor } from '../audit';
+import type { ContentService } from '../content';
+import { type LearningEvents, learningModels } from '../learning';
+import { createIssuing } from './certificate-issuing';
+import { certificateModels } from './certificate.model';
+import { certificatesAdminController } from './certificates-admin.controller';
+import { certificatesController } from './certificates.controller';
+import { createCertificateEmails } from './certificates.emails';
+import { certificatesRouter, dashboardCertificateLink } from './certificates.routes';
+import { createCertificateService } from './certificates.service';
+import { createCertificateTexts } from './certificates.texts';
+import { createCredentialSigner } from './credential';
+import { loadSigningKey } from './signing-key';
+
+export { type CertificateModels, certificateModels } from './certificate.model';
+export { formatCode, parseCode } from './certificate-code';
+export type { CertificateService } from './certificates.service';
+
+export type CertificatesConfig = {
+  baseUrl: string;
+  dataDir: string;
+  issuer: string;
+  signatory: string;
+  credentialPrivateKey: string | undefined;
+};
+
+/**
+ * Wires the feature and subscribes to course completions, so a certificate is issued the moment
+ * a learner finishes. The signing key is read (or, outside production, generated) here, once.
+ */
+export function createCertificates(deps: {
+  connection: Connection;
+  content: ContentService;
+  events: LearningEvents;
+  i18n: I18n;
+  mailer: Mailer;
+  logger: Logger;
+  config: CertificatesConfig;
+}) {
+  const { connection, config, logger } = deps;
+  const signer = createCredentialSigner(loadSigningKey({ configuredPem: config.credentialPrivateKey, dataDir: config.dataDir }));
+  const emails = createCertificateEmails({ mailer: deps.mailer, i18n: deps.i18n, baseUrl: config.baseUrl });
+  const models = certificateModels(connection);
+  const issuing = createIssuing({
+    models,
+    learning: learningModels(connection),
+    User: getUserModel(connection),
+    content: deps.content,
+    signer,
+    texts: createCertificateTexts(deps.i18n),
+    baseUrl: config.baseUrl,
+    issuer: { organisation: config.issuer, signatory: config.signatory },
+    // The certificate stands even if the mail server is down: the learner finds it on their pages.
+    onIssued: (certificate, pdf) =>
+      emails.issued(certificate, pdf).catch((err) => logger.error({ err, code: certificate._id }, 'certificate e-mail failed')),
+  });
+  const service = createCertificateService({ models, issuing, audit: auditLogFor(connection) });
+
+  deps.events.onCourseCompleted(async ({ userId }) => {
+    await service.ensureIssued(userId);
+  });
+
+  const controller = certificatesController({ service, signer, baseUrl: config.baseUrl, issuerName: config.issuer });
+  const admin = certificatesAdminController({ service });
+  return {
+    service,
+    signer,
+    router: certificatesRouter(controller, admin),
+    /** mount before the learning router: it sets the dashboard's certificate link */
+    dashboardHook: Router().get('/dashboard', dashboardCertificateLink(service)),
+  };
+}
+
+/** Indexes for the certificate collections; called by ensureIndexes (autoIndex is off on purpose). */
+export async function createCertificateIndexes(connection: Connection): Promise<void> {
+  for (const model of Object.values(certificateModels(connection))) await model.createIndexes();
+}

@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
+import multer, { MulterError } from 'multer';
+import { requireRight } from '../../platform/auth-guards';
+import { loadCohort } from './cohort-view';
+import type { cohortsController } from './cohorts.controller';
+import type { CohortsService } from './cohorts.service';
+import type { monitoringController } from './monitoring.controller';
+
+/** 5,000 addresses with names fit well within this; anything bigger is not a list of e-mails. */
+export const MAX_UPLOAD_BYTES = 1024 * 1024;
+const TEXT_TYPES = new Set(['text/csv', 'text/plain', 'application/csv', 'application/vnd.ms-excel', 'text/comma-separated-values']);
+
+class NotACsvFile extends Error {}
+
+const upload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, parts: 6, fieldSize: 110_000 },
+  fileFilter: (_req, file, done) => {
+    const ext = path.extname(file.originalname).toLowerCase();
+    if (ext === '.csv' || ext === '.txt' || (ext === '' && TEXT_TYPES.has(file.mimetype))) done(null, true);
+    else done(new NotACsvFile());
+  },
+});
+
+/**
+ * Reads the optional uploaded list (field `file`). A refused file is not an error page: the form
+ * comes back with the reason beside the file field.
+ */
+function enrolUpload(req: Request, res: Response, next: NextFunction) {
+  upload.single('file')(req, res, (err?: unknown) => {
+    if (err instanceof NotACsvFile) res.locals.uploadError = 'cohorts:errors.fileType';
+    else if (err instanceof MulterError) {
+      res.locals.uploadError = err.code === 'LIMIT_FILE_SIZE' ? 'cohorts:errors.fileTooLarge' : 'cohorts:errors.fileUnreadable';
+    } else if (err) {
+      next(err);
+      return;
+    }
+    next();
+  });
+}
+
+const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
+/** The enrolment form's path, whose multipart body is read here: app.ts defers its CSRF check to this router. */
+export const COHORT_ENROL_PATH = /^\/trainer\/cohorts\/[0-9a-f]{24}\/enrol$/;
+
+export function cohortsRouter(deps: {
+  cohorts: CohortsService;
+  /** checks the CSRF token of a multipart form once multer has read its fields */
+  verifyCsrf: RequestHandler;
+  manage: ReturnType<typeof cohortsController>;
+  monitor: ReturnType<typeof monitoringController>;
+}): Router {
+  const { manage, monitor } = deps;
+  const router = Router();
+  const trainer = requireRight('cohorts.manage');
+  // the cohort is loaded, and refused to trainers of other cohorts, before anything else is read
+  const cohort = [trainer, noStore, loadCohort(deps.cohorts)];
+
+  router.get('/cohorts/join', requireRight('learn'), manage.showJoin);
+  router.post('/cohorts/join', requireRight('learn'), manage.join);
+
+  router.get('/trainer/cohorts', trainer, noStore, manage.list);
+  router.post('/trainer/cohorts', trainer, manage.create);
+  router.get('/trainer/cohorts/:id', ...cohort, monitor.show);
+  router.get('/trainer/cohorts/:id/manage', ...cohort, manage.manage);
+  router.post('/trainer/cohorts/:id/enrol', ...cohort, enrolUpload, deps.verifyCsrf, manage.enrol);
+  router.post('/trainer/cohorts/:id/trainers', ...cohort, manage.addTrainer);
+  router.post('/trainer/cohorts/:id/trainers/:userId/remove', ...cohort, manage.removeTrainer);
+  router.post('/trainer/cohorts/:id/code', ...cohort, manage.newCode);
+  router.get('/trainer/cohorts/:id/at-risk', ...cohort, monitor.atRisk);
+  router.get('/trainer/cohorts/:id/questions', ...cohort, monitor.questions);
+  router.get('/trainer/cohorts/:id/learners/:userId', ...cohort, monitor.learner);
+  router.get('/trainer/cohorts/:id/export.csv', ...cohort, monitor.exportCsv);
+  return router;
+}
