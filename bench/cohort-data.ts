@@ -63,7 +63,10 @@ export async function generateCohort(connection: Connection, options: { size: nu
     const language = LANGUAGES[i % 3]!;
     const enrolledAt = new Date(now - (30 + random() * 60) * DAY);
     let clock = enrolledAt.getTime();
-    const later = () => new Date((clock += random() * 2 * DAY));
+    const later = () => {
+      clock += random() * 2 * DAY;
+      return new Date(clock);
+    };
     await out.add('users', {
       _id: userId,
       email: `learner-${i}@bench.example.org`,

@@ -1,5 +1,7 @@
 import { Readable, type Transform } from 'node:stream';
 import { stringify } from 'csv-stringify';
+import type { TFunction } from 'i18next';
+import type { PublishedModule } from '../content';
 import type { LearnerRow } from './learner-rows';
 
 /** A column of the export: its heading (already in the trainer's language) and its value for a learner. */
@@ -31,4 +33,31 @@ export function csvStream(rows: AsyncIterable<LearnerRow>, columns: readonly Exp
   );
   const csv = stringify({ bom: true, header: true, columns: columns.map((c) => c.header), record_delimiter: 'windows' });
   return { source, csv };
+}
+
+/** The export's columns, headed in the trainer's language. */
+export function exportColumns(t: TFunction, modules: readonly PublishedModule[], lng: string): ExportColumn[] {
+  const lang = lng as 'en' | 'es' | 'fr';
+  const columns: ExportColumn[] = [
+    { header: t('cohorts:export.name'), value: (r) => r.name },
+    { header: t('cohorts:export.email'), value: (r) => r.email },
+    { header: t('cohorts:export.language'), value: (r) => t(`common:language.${r.language}`) },
+    { header: t('cohorts:export.enrolled'), value: (r) => isoDate(r.enrolledAt) },
+    { header: t('cohorts:export.status'), value: (r) => t(`cohorts:overall.${r.overall}`) },
+    { header: t('cohorts:export.lastActivity'), value: (r) => isoDate(r.lastActivity) },
+  ];
+  modules.forEach((m, i) => {
+    const vars = { module: m.title[lang], total: m.lessons.length };
+    columns.push(
+      { header: t('cohorts:export.lessonsDone', vars), value: (r) => r.modules[i]!.lessonsDone },
+      { header: t('cohorts:export.bestScore', vars), value: (r) => r.modules[i]!.bestScore },
+      { header: t('cohorts:export.attempts', vars), value: (r) => r.modules[i]!.attempts },
+      { header: t('cohorts:export.moduleStatus', vars), value: (r) => t(`cohorts:status.${r.modules[i]!.status}`) },
+    );
+  });
+  columns.push(
+    { header: t('cohorts:export.courseCompleted'), value: (r) => isoDate(r.courseCompletedAt) },
+    { header: t('cohorts:export.certificate'), value: (r) => isoDate(r.certificateAt) },
+  );
+  return columns;
 }

@@ -1,11 +1,9 @@
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
-import type { TFunction } from 'i18next';
 import { NotFoundError } from '../../platform/errors';
 import { currentLanguage } from '../../platform/i18n';
-import type { PublishedModule } from '../content';
 import { funnelChart, histogram } from './cohort-charts';
-import { csvStream, type ExportColumn, isoDate } from './cohort-export';
+import { csvStream, exportColumns, isoDate } from './cohort-export';
 import { atRisk, inactiveDays, selectRows, summarize } from './cohort-figures';
 import type { CohortReport } from './cohort-report.service';
 import { cohortOf, cohortView, formatDay } from './cohort-view';
@@ -35,33 +33,6 @@ function rowView(row: LearnerRow, base: string, lng: string, now: Date) {
     lastActivityText: formatDay(row.lastActivity, lng),
     inactiveDays: inactiveDays(row, now),
   };
-}
-
-/** The export's columns, headed in the trainer's language. */
-function exportColumns(t: TFunction, modules: readonly PublishedModule[], lng: string): ExportColumn[] {
-  const lang = lng as 'en' | 'es' | 'fr';
-  const columns: ExportColumn[] = [
-    { header: t('cohorts:export.name'), value: (r) => r.name },
-    { header: t('cohorts:export.email'), value: (r) => r.email },
-    { header: t('cohorts:export.language'), value: (r) => t(`common:language.${r.language}`) },
-    { header: t('cohorts:export.enrolled'), value: (r) => isoDate(r.enrolledAt) },
-    { header: t('cohorts:export.status'), value: (r) => t(`cohorts:overall.${r.overall}`) },
-    { header: t('cohorts:export.lastActivity'), value: (r) => isoDate(r.lastActivity) },
-  ];
-  modules.forEach((m, i) => {
-    const vars = { module: m.title[lang], total: m.lessons.length };
-    columns.push(
-      { header: t('cohorts:export.lessonsDone', vars), value: (r) => r.modules[i]!.lessonsDone },
-      { header: t('cohorts:export.bestScore', vars), value: (r) => r.modules[i]!.bestScore },
-      { header: t('cohorts:export.attempts', vars), value: (r) => r.modules[i]!.attempts },
-      { header: t('cohorts:export.moduleStatus', vars), value: (r) => t(`cohorts:status.${r.modules[i]!.status}`) },
-    );
-  });
-  columns.push(
-    { header: t('cohorts:export.courseCompleted'), value: (r) => isoDate(r.courseCompletedAt) },
-    { header: t('cohorts:export.certificate'), value: (r) => isoDate(r.certificateAt) },
-  );
-  return columns;
 }
 
 export function monitoringController(deps: Deps) {

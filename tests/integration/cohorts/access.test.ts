@@ -31,7 +31,9 @@ afterAll(async () => {
   await connection.close();
 });
 
-const cohortRoutes = () => [
+type Route = { method: 'get' | 'post' | 'multipart'; path: string; body?: Record<string, string> };
+
+const cohortRoutes = (): Route[] => [
   { method: 'get', path: `/trainer/cohorts/${cohortId}` },
   { method: 'get', path: `/trainer/cohorts/${cohortId}/manage` },
   { method: 'get', path: `/trainer/cohorts/${cohortId}/at-risk` },
@@ -46,7 +48,7 @@ const cohortRoutes = () => [
 ];
 
 /** Sends a request with a valid CSRF token for the agent's own session, so only the rights can refuse it. */
-async function send(agent: TestAgent, route: { method: string; path: string; body?: Record<string, string> }) {
+async function send(agent: TestAgent, route: Route) {
   if (route.method === 'get') return agent.get(route.path);
   const login = await agent.get('/login');
   const token = csrfFrom(login.status === 200 ? login.text : (await agent.get('/profile')).text);
@@ -74,7 +76,7 @@ describe('who may use the cohort routes', () => {
   it('when a learner tries every trainer route, then each is refused with 403 and nothing changes', async () => {
     const learner = await signedInAgent(connection);
     const before = await snapshot(connection, COHORT_COLLECTIONS);
-    const routes = [...cohortRoutes(), { method: 'get', path: '/trainer/cohorts' }, { method: 'post', path: '/trainer/cohorts', body: { name: 'Mine', language: 'en' } }];
+    const routes: Route[] = [...cohortRoutes(), { method: 'get', path: '/trainer/cohorts' }, { method: 'post', path: '/trainer/cohorts', body: { name: 'Mine', language: 'en' } }];
     for (const route of routes) {
       const res = await send(learner.agent, route);
       expect([route.path, res.status]).toEqual([route.path, 403]);
@@ -85,7 +87,7 @@ describe('who may use the cohort routes', () => {
   it('when someone who is not logged in tries every cohort route, then they are sent to log in and nothing changes', async () => {
     const anonymous = agentFor(connection);
     const before = await snapshot(connection, COHORT_COLLECTIONS);
-    const routes = [
+    const routes: Route[] = [
       ...cohortRoutes(),
       { method: 'get', path: '/trainer/cohorts' },
       { method: 'post', path: '/trainer/cohorts', body: { name: 'Mine', language: 'en' } },
