@@ -1,4 +1,5 @@
-import { type Browser, launchBrowser, newContext, screenshot } from './helpers/browser';
+import fs from 'node:fs';
+import { accessibilityViolations, type Browser, launchBrowser, newContext, screenshot } from './helpers/browser';
 import { answerQuiz, lessonIds, type ModuleId } from './helpers/course';
 import { type Platform, startPlatform } from './helpers/platform';
 
@@ -18,7 +19,7 @@ describe.each([
   ['with JavaScript', true],
   ['without JavaScript', false],
 ])('a learner journey %s', (_label, javaScript) => {
-  it('when a learner registers in French, reads module 1, fails then passes its quiz and finishes the course, then the dashboard says so', async () => {
+  it('when a learner registers in French, reads module 1, fails then passes its quiz and finishes the course, then they download a certificate anyone can verify', async () => {
     const { context, foreign } = await newContext(browser, platform.url, { javaScript, locale: 'fr-FR' });
     const page = await context.newPage();
     const email = `marie-${javaScript ? 'js' : 'nojs'}@example.org`;
@@ -69,8 +70,36 @@ describe.each([
     await page.goto('/dashboard');
     expect(await page.locator('main').innerText()).toContain('Vous avez terminé le cours');
     await screenshot(page, `dashboard-completed-fr${javaScript ? '' : '-nojs'}`);
+
+    // the certificate: from the dashboard to "My certificate", then the PDF download
+    await Promise.all([page.waitForLoadState('load'), page.click('main a[href="/certificate"]')]);
+    await screenshot(page, `certificate-fr${javaScript ? '' : '-nojs'}`);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    const pdfLink = page.locator('main a[href$=".pdf"]');
+    const [download] = await Promise.all([page.waitForEvent('download'), pdfLink.click()]);
+    const pdfPath = await download.path();
+    const pdf = fs.readFileSync(pdfPath);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const verifyHref = await page.locator('main a[href^="/verify/"]').getAttribute('href');
+    expect(verifyHref).toMatch(/^\/verify\/[0-9A-Z-]+$/);
     expect(foreign).toEqual([]);
     await context.close();
+
+    // anyone can verify it, without an account, by the link or by typing the code
+    const anonymous = await newContext(browser, platform.url, { javaScript, locale: 'es-ES' });
+    const visitor = await anonymous.context.newPage();
+    await visitor.goto(verifyHref!);
+    const text = await visitor.locator('main').innerText();
+    expect(text).toContain('Marie-Ève Ngô');
+    expect(text).toMatch(/válido/i);
+    await screenshot(visitor, `verify-es${javaScript ? '' : '-nojs'}`);
+    expect(await accessibilityViolations(visitor)).toEqual([]);
+    await visitor.goto('/verify');
+    await visitor.fill('main input[name="code"]', verifyHref!.split('/').pop()!.toLowerCase().replace(/-/g, ''));
+    await Promise.all([visitor.waitForLoadState('load'), visitor.click('main form button[type=submit]')]);
+    expect(await visitor.locator('main').innerText()).toContain('Marie-Ève Ngô');
+    expect(anonymous.foreign).toEqual([]);
+    await anonymous.context.close();
   });
 
   it('when a signed-in learner switches to Spanish mid-lesson, then the same lesson is shown in Spanish', async () => {
