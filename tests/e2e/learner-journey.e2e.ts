@@ -74,7 +74,7 @@ describe.each([
     // the certificate: from the dashboard to "My certificate", then the PDF download
     await Promise.all([page.waitForLoadState('load'), page.click('main a[href="/certificate"]')]);
     await screenshot(page, `certificate-fr${javaScript ? '' : '-nojs'}`);
-    expect(await accessibilityViolations(page)).toEqual([]);
+    if (javaScript) expect(await accessibilityViolations(page)).toEqual([]); // axe runs as a script
     const pdfLink = page.locator('main a[href$=".pdf"]');
     const [download] = await Promise.all([page.waitForEvent('download'), pdfLink.click()]);
     const pdfPath = await download.path();
@@ -93,9 +93,9 @@ describe.each([
     expect(text).toContain('Marie-Ève Ngô');
     expect(text).toMatch(/válido/i);
     await screenshot(visitor, `verify-es${javaScript ? '' : '-nojs'}`);
-    expect(await accessibilityViolations(visitor)).toEqual([]);
+    if (javaScript) expect(await accessibilityViolations(visitor)).toEqual([]);
     await visitor.goto('/verify');
-    await visitor.fill('main input[name="code"]', verifyHref!.split('/').pop()!.toLowerCase().replace(/-/g, ''));
+    await visitor.fill('#code', verifyHref!.split('/').pop()!.toLowerCase().replace(/-/g, ''));
     await Promise.all([visitor.waitForLoadState('load'), visitor.click('main form button[type=submit]')]);
     expect(await visitor.locator('main').innerText()).toContain('Marie-Ève Ngô');
     expect(anonymous.foreign).toEqual([]);
