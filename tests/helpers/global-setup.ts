@@ -1,5 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { startLocalDatabase } from '../../src/platform/database';
+
+export const testDataDir = () => path.resolve(process.env.TEST_DATA_DIR ?? '.test-data');
+export const runsDir = () => path.join(testDataDir(), 'runs');
 
 /**
  * Starts (or reuses) the local database once per run. Workers inherit TEST_MONGODB_URI and each
@@ -13,8 +17,9 @@ export default async function globalSetup() {
     process.env.TEST_MONGODB_URI = process.env.MONGODB_URI;
     return;
   }
-  const dataDir = path.resolve(process.env.TEST_DATA_DIR ?? '.test-data');
-  const local = await startLocalDatabase({ dataDir, log: { info: () => {}, warn: (m) => console.warn(m) } });
+  const local = await startLocalDatabase({ dataDir: testDataDir(), log: { info: () => {}, warn: (m) => console.warn(m) } });
   process.env.TEST_MONGODB_URI = local.uri;
-  (globalThis as { __localDb?: typeof local }).__localDb = local;
+  // Each live run leaves a marker, so the last run to finish stops the server, not the first.
+  fs.mkdirSync(runsDir(), { recursive: true });
+  fs.writeFileSync(path.join(runsDir(), String(process.pid)), '');
 }
