@@ -1,4 +1,4 @@
-export { type PageExtras } from './content.controller';
+export type { PageExtras } from './content.controller';
 export { contentRouter } from './content.routes';
 export { type ContentService, createContentService, InvalidContentError, type PublishedModule } from './content.service';
 export { contentModels, type MediaDoc, type ModuleReleaseDoc, type ModuleVersionDoc } from './content.models';

@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import { currentLanguage } from '../../platform/i18n';
 import type { ContentService, PublishedModule } from '../content';
 import { learningController, summarizeProgress } from './learning.controller';
-import { type LearningEvents } from './learning.events';
+import type { LearningEvents } from './learning.events';
 import { learningModels } from './learning.models';
 import { learningRouter } from './learning.routes';
 import { createProgressService } from './progress.service';

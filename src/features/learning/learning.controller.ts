@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { BadRequestError, NotFoundError } from '../../platform/errors';
 import { setFlash } from '../../platform/flash';
 import { currentLanguage, type Language } from '../../platform/i18n';
-import type { ContentService, PublishedModule } from '../content';
+import type { ContentService, PublishedModule, Question } from '../content';
 import type { ModuleProgress, ProgressService } from './progress.service';
 import type { Answers, QuizService } from './quiz.service';
 import type { QuizAttemptDoc } from './learning.models';
@@ -54,7 +54,7 @@ export function learningController(deps: { content: ContentService; progress: Pr
     return module;
   }
 
-  function quizView(module: PublishedModule, attempt: QuizAttemptDoc, lng: Language, bank: Map<string, import('../content').Question>) {
+  function quizView(attempt: QuizAttemptDoc, lng: Language, bank: Map<string, Question>) {
     return attempt.questions.map((d, i) => {
       const q = bank.get(d.questionId)!;
       const byId = new Map(q.options.map((o) => [o.id, o]));
@@ -79,7 +79,7 @@ export function learningController(deps: { content: ContentService; progress: Pr
       attempt: { id: String(attempt._id), number: attempt.number },
       passPercent: module.quiz.passPercent,
       attemptsLeft: await quizzes.attemptsLeft(userId(req), module),
-      questions: quizView(module, attempt, lng, byId),
+      questions: quizView(attempt, lng, byId),
       chosen: {},
       unanswered: [],
       ...extra,

@@ -77,7 +77,7 @@ export function createProgressService(deps: {
   /** Marks a lesson complete. Idempotent: the first completion's date is kept. */
   async function completeLesson(userId: string, moduleId: string, lessonId: string) {
     const module = await content.getModule(moduleId);
-    if (!module || !module.lessonIndex.has(lessonId)) throw new NotFoundError();
+    if (!module?.lessonIndex.has(lessonId)) throw new NotFoundError();
     await insertIgnoringDuplicate(() => models.LessonCompletion.create({ userId, moduleId, lessonId, completedAt: clock() }));
     await checkModuleCompletion(userId, module);
   }

@@ -151,7 +151,7 @@ describe('a new version of a module', () => {
     const learner = await signedInAgent(connection, { app });
     for (const l of ['from-mdgs-to-sdgs', 'what-localizing-means', 'the-roadmap']) await completeLesson(learner, 'introduction', l);
     const files = readPackageFolder(`${modulesDir}/01-introduction`);
-    const yaml = files.get('module.yaml')!.toString().replace(/  - id: what-localizing-means[\s\S]*?(?=  - id: the-roadmap)/, '');
+    const yaml = files.get('module.yaml')!.toString().replace(/ {2}- id: what-localizing-means[\s\S]*?(?= {2}- id: the-roadmap)/, '');
     files.set('module.yaml', Buffer.from(`${yaml}  - id: a-new-lesson\n    title: { en: "A new lesson", es: "Una lección nueva", fr: "Une nouvelle leçon" }\n`));
     for (const lng of ['en', 'es', 'fr']) {
       files.delete(`lessons/what-localizing-means.${lng}.md`);
