@@ -24,7 +24,7 @@ async function main() {
   await accounts.createUser({ role: 'trainer', name: 'Teresa Trainer', email: 'trainer@screens.example.org', password, language: lng as 'en' });
   const server = await benchServer(c);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-  const ctx = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+  const ctx = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
   const page = await ctx.newPage();
   await page.goto('/login');
   await page.fill('#email', 'trainer@screens.example.org');

@@ -71,7 +71,8 @@ describe.each(LANGS)('accessibility in %s', (lng) => {
     const page = await logIn(context, 'admin@example.org', 'an admin passphrase long enough');
     // a signed-in user's stored preference wins over ?lng=, so switch it as the admin would
     await Promise.all([page.waitForLoadState('load'), page.click(`.lang-switch button[value="${lng}"]`)]);
-    expect(await checkPages(page, ['/admin/users', '/admin/audit'], lng, [1280])).toEqual([]);
+    const adminPages = ['/admin/users', '/admin/audit', '/admin/content', '/admin/content/introduction/versions/1', '/admin/content/introduction/versions/1/preview/' + lng, '/admin/certificates'];
+    expect(await checkPages(page, adminPages, lng, [1280, 360])).toEqual([]);
     await context.close();
   });
 });

@@ -78,7 +78,7 @@ export function contentController(content: ContentService, extras: PageExtras = 
         lesson: {
           id: lesson.id,
           title: lesson.title[lng],
-          html: content.lessonHtml(module, lesson, lng, req.t('content:lesson.tableRegion')),
+          html: content.lessonHtml(module, lesson, lng, req.t('common:tableRegion')),
           minutes: Math.max(1, Math.ceil((lesson.words[lng] ?? 0) / WORDS_PER_MINUTE)),
           number: index + 1,
           total: module.lessons.length,
