@@ -85,7 +85,7 @@ export function previewController(service: AdminContentService) {
         moduleTitle: doc.title[lng],
         lesson: {
           title: lesson.title[lng],
-          html: renderMarkdown(lesson.body[lng], module, previewLinks(doc, lng), req.t('content:lesson.tableRegion', { lng })),
+          html: renderMarkdown(lesson.body[lng], module, previewLinks(doc, lng), req.t('common:tableRegion', { lng })),
           minutes: minutes(lesson.words[lng]),
           number: index + 1,
           total: doc.lessons.length,
