@@ -35,7 +35,7 @@ async function main() {
   await page.fill('#cohort-ends', '2026-06-30');
   await page.click('main form[action="/trainer/cohorts"] button[type=submit]');
   const cohortId = /cohorts\/([0-9a-f]{24})/.exec(page.url())![1]!;
-  await generateCohort(c, { size: 120, cohortId, modules: await content.modules() });
+  await generateCohort(c, { size: Number(process.env.SIZE ?? 120), cohortId, modules: await content.modules() });
   await c.collection('cohort_members').updateMany({}, { $set: { enrolledAt: new Date(Date.now() - 20 * 86400000) } });
   const shots: [string, string][] = [
     ['list', '/trainer/cohorts'],
@@ -57,6 +57,14 @@ async function main() {
       console.log(name, width, res?.status(), 'overflow', overflow, axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`));
     }
   }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`/trainer/cohorts/${cohortId}`);
+  for (const sel of ['main h1', '.join-code', '.figures', 'section[aria-labelledby=funnel-heading]', 'section[aria-labelledby=scores-heading]', '.filter-form', 'table.matrix thead', 'table.matrix tbody tr:nth-child(-n+4)']) {
+    const loc = page.locator(sel).first();
+    await loc.screenshot({ path: `/tmp/screens/part-${sel.replace(/[^a-z]+/g, '_')}.png` });
+  }
+  await page.setViewportSize({ width: 360, height: 900 });
+  await page.locator('section[aria-labelledby=funnel-heading]').screenshot({ path: '/tmp/screens/part-funnel-360.png' });
   // enrol result page
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(`/trainer/cohorts/${cohortId}/manage`);
