@@ -77,6 +77,36 @@ describe.each(LANGS)('accessibility in %s', (lng) => {
   });
 });
 
+describe('accessibility of the trainer pages', () => {
+  it.each(LANGS)('when each trainer page type is checked with axe in %s, then there are no violations', async (lng) => {
+    const { context } = await newContext(browser, platform.url);
+    const email = `a11y-trainer-${lng}@example.org`;
+    createUserWithCli(platform, 'trainer', email, `Trainer ${lng}`, 'a trainer passphrase long enough');
+    const page = await logIn(context, email, 'a trainer passphrase long enough');
+    await Promise.all([page.waitForLoadState('load'), page.click(`.lang-switch button[value="${lng}"]`)]);
+    await page.goto('/trainer/cohorts');
+    await page.fill('#cohort-name', `Cohort ${lng}`);
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/trainer/cohorts"] button[type=submit]')]);
+    await page.goto('/trainer/cohorts');
+    await Promise.all([page.waitForLoadState('load'), page.click(`main a:has-text("Cohort ${lng}")`)]);
+    const cohort = new URL(page.url()).pathname;
+    const code = await page.locator('[data-join-code]').first().getAttribute('data-join-code');
+    // a learner in the cohort, so the matrix and the drill-down have a row
+    const learnerContext = (await newContext(browser, platform.url)).context;
+    const learner = await register(learnerContext, { name: `Member ${lng}`, email: `member-${lng}@example.org`, password: 'a passphrase long enough', language: lng });
+    await learner.goto('/cohorts/join');
+    expect(await checkPages(learner, ['/cohorts/join'], lng)).toEqual([]);
+    await learner.fill('#join-code', code!);
+    await Promise.all([learner.waitForLoadState('load'), learner.click('form[action="/cohorts/join"] button[type=submit]')]);
+    await learnerContext.close();
+    await page.goto(cohort);
+    const drillDown = await page.locator('main a[href*="/learners/"]').first().getAttribute('href');
+    const pages = ['/trainer/cohorts', cohort, `${cohort}/manage`, `${cohort}/at-risk`, `${cohort}/questions`, drillDown!];
+    expect(await checkPages(page, pages, lng)).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('keyboard only', () => {
   it('when a learner takes a quiz with the keyboard alone, then every answer can be chosen and the form sent', async () => {
     const { context } = await newContext(browser, platform.url);
