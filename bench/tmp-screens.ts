@@ -12,7 +12,7 @@ import { generateCohort } from './cohort-data';
 import { benchServer } from './helpers';
 
 async function main() {
-  const local = await startLocalDatabase({ dataDir: path.resolve('.test-data'), log: { info: () => {}, warn: () => {} } });
+  const local = await startLocalDatabase({ dataDir: '/tmp/screens-data', log: { info: () => {}, warn: () => {} } });
   const c = await connectWithRetry(local.uri, { dbName: 'sdglearn_screens', log: { warn: () => {} } });
   await c.dropDatabase();
   await ensureIndexes(c);
@@ -51,7 +51,7 @@ async function main() {
     for (const width of [1280, 360]) {
       await page.setViewportSize({ width, height: 900 });
       const res = await page.goto(url);
-      await page.screenshot({ path: `/tmp/screens/${name}-${lng}-${width}.png`, fullPage: true });
+      await page.screenshot({ path: `/tmp/screens/${name}-${lng}-${width}.png`, fullPage: false });
       const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
       const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       console.log(name, width, res?.status(), 'overflow', overflow, axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`));
@@ -70,13 +70,14 @@ async function main() {
   await page.goto(`/trainer/cohorts/${cohortId}/manage`);
   await page.fill('#enrol-emails', 'learner-1@bench.example.org\nnobody@example.org\nJust a name\nbad@@x');
   await page.click('form[action$="/enrol"] button[type=submit]');
-  await page.screenshot({ path: `/tmp/screens/enrolled-${lng}.png`, fullPage: true });
+  await page.screenshot({ path: `/tmp/screens/enrolled-${lng}.png`, fullPage: false });
   const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
   console.log('enrol result', axe.violations.map((v) => v.id));
   await browser.close();
   await server.close();
   await c.dropDatabase();
   await c.close();
+  await local.stop();
   void Types;
 }
 main().catch((e) => { console.error(e); process.exit(1); });

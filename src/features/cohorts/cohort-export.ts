@@ -41,7 +41,7 @@ export function exportColumns(t: TFunction, modules: readonly PublishedModule[],
   const columns: ExportColumn[] = [
     { header: t('cohorts:export.name'), value: (r) => r.name },
     { header: t('cohorts:export.email'), value: (r) => r.email },
-    { header: t('cohorts:export.language'), value: (r) => t(`common:language.${r.language}`) },
+    { header: t('cohorts:export.language'), value: (r) => t(`cohorts:languages.${r.language}`) },
     { header: t('cohorts:export.enrolled'), value: (r) => isoDate(r.enrolledAt) },
     { header: t('cohorts:export.status'), value: (r) => t(`cohorts:overall.${r.overall}`) },
     { header: t('cohorts:export.lastActivity'), value: (r) => isoDate(r.lastActivity) },

@@ -2,6 +2,7 @@ import { type Document, ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { LANGUAGES, type Language } from '../../platform/i18n';
 import { getUserModel } from '../accounts';
+import { certificateModels } from '../certificates';
 import type { ContentService, Localized, PublishedModule } from '../content';
 import { learningModels } from '../learning';
 import { cohortUserFilter } from './cohort-queries';
@@ -22,7 +23,15 @@ export type QuestionFigures = {
 
 export type TimelineEvent = {
   at: Date;
-  kind: 'enrolled' | 'lessonCompleted' | 'quizStarted' | 'quizGraded' | 'moduleCompleted' | 'courseCompleted' | 'certificateIssued';
+  kind:
+    | 'enrolled'
+    | 'lessonCompleted'
+    | 'quizStarted'
+    | 'quizGraded'
+    | 'moduleCompleted'
+    | 'courseCompleted'
+    | 'certificateIssued'
+    | 'certificateRevoked';
   moduleId?: string;
   lessonId?: string;
   number?: number;
@@ -40,11 +49,21 @@ export function createCohortReport(deps: { connection: Connection; content: Cont
   const { connection, content, models } = deps;
   const learning = learningModels(connection);
   const User = getUserModel(connection);
+  const certificateModel = certificateModels(connection);
+  const certificateNames = {
+    certificates: certificateModel.Certificate.collection.collectionName,
+    revocations: certificateModel.CertificateRevocation.collection.collectionName,
+  };
+  // the driver's own collections: sorted cursors with projections, no documents hydrated
+  const native = (name: string) => connection.db!.collection(name);
 
   async function collections(): Promise<{ sources: ProgressCollections; certificatesFrom: CertificateSource }> {
-    const found = await connection.db!.listCollections({ name: 'certificates' }, { nameOnly: true }).toArray();
-    // the driver's own collections: sorted cursors with projections, no documents hydrated
-    const native = (name: string) => connection.db!.collection(name);
+    const found = await connection.db!.listCollections({ name: certificateNames.certificates }, { nameOnly: true }).toArray();
+    // revocations are few: their codes are read once, whatever the cohort's size
+    const revoked =
+      found.length > 0
+        ? new Set((await native(certificateNames.revocations).find({}, { projection: { _id: 1 } }).toArray()).map((r) => String(r._id)))
+        : undefined;
     const sources: ProgressCollections = {
       members: native(models.CohortMember.collection.collectionName),
       users: native(User.collection.collectionName),
@@ -53,7 +72,7 @@ export function createCohortReport(deps: { connection: Connection; content: Cont
       grades: native(learning.QuizGrade.collection.collectionName),
       moduleCompletions: native(learning.ModuleCompletion.collection.collectionName),
       courseCompletions: native(learning.CourseCompletion.collection.collectionName),
-      certificates: found.length > 0 ? native('certificates') : undefined,
+      certificates: revoked ? { collection: native(certificateNames.certificates), revoked } : undefined,
     };
     return { sources, certificatesFrom: found.length > 0 ? 'certificates' : 'courseCompletions' };
   }
@@ -123,8 +142,11 @@ export function createCohortReport(deps: { connection: Connection; content: Cont
         mine(sources.grades, { userId: 1, moduleId: 1, attemptNumber: 1, scorePercent: 1, passed: 1, gradedAt: 1 }),
         mine(sources.moduleCompletions),
         mine(sources.courseCompletions),
-        sources.certificates ? mine(sources.certificates, { userId: 1, issuedAt: 1, createdAt: 1, revokedAt: 1, supersededAt: 1, supersededBy: 1, status: 1 }) : undefined,
+        sources.certificates ? mine(sources.certificates.collection, { userId: 1, generation: 1, issuedAt: 1 }) : undefined,
       ]);
+      const revocations = certificates?.length
+        ? await native(certificateNames.revocations).find({ _id: { $in: certificates.map((c) => c._id) } }, { projection: { revokedAt: 1 } }).toArray()
+        : [];
       const row = foldLearner({
         member: member as never,
         user: user ?? undefined,
@@ -134,7 +156,7 @@ export function createCohortReport(deps: { connection: Connection; content: Cont
         grades: grades as never,
         moduleCompletions: moduleCompletions as never,
         courseCompletions: courseCompletions as never,
-        certificates: certificates as never,
+        certificates: certificates && sources.certificates ? { docs: certificates as never, revoked: sources.certificates.revoked } : undefined,
       });
       const events: TimelineEvent[] = [
         { at: member.enrolledAt, kind: 'enrolled' },
@@ -143,8 +165,9 @@ export function createCohortReport(deps: { connection: Connection; content: Cont
         ...grades.map((g) => ({ at: g.gradedAt, kind: 'quizGraded' as const, moduleId: g.moduleId, number: g.attemptNumber, score: g.scorePercent, passed: g.passed })),
         ...moduleCompletions.map((c) => ({ at: c.completedAt, kind: 'moduleCompleted' as const, moduleId: c.moduleId })),
         ...courseCompletions.map((c) => ({ at: c.completedAt, kind: 'courseCompleted' as const })),
-        ...(certificates ?? []).map((c) => ({ at: c.issuedAt ?? c.createdAt, kind: 'certificateIssued' as const })),
-      ];
+        ...(certificates ?? []).map((c) => ({ at: c.issuedAt, kind: 'certificateIssued' as const })),
+        ...revocations.map((r) => ({ at: r.revokedAt, kind: 'certificateRevoked' as const })),
+      ].filter((e): e is TimelineEvent => e.at instanceof Date);
       events.sort((a, b) => a.at.getTime() - b.at.getTime());
       return { row, modules, events };
     },

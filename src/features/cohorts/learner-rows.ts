@@ -45,8 +45,11 @@ export type ProgressCollections = {
   grades: Collection;
   moduleCompletions: Collection;
   courseCompletions: Collection;
-  /** the certificates feature's collection, when it exists; otherwise a course completion stands for a certificate */
-  certificates?: Collection;
+  /**
+   * The certificates feature's records, when its collection exists (otherwise a course completion
+   * stands for a certificate), with the codes of revoked certificates.
+   */
+  certificates?: { collection: Collection; revoked: ReadonlySet<string> };
 };
 
 type Doc = Document & { userId: string };
@@ -56,9 +59,13 @@ const dateOf = (d: unknown) => (d instanceof Date ? d : undefined);
 const latest = (dates: (Date | undefined)[]) =>
   dates.reduce<Date | undefined>((max, d) => (d && (!max || d > max) ? d : max), undefined);
 
-/** A certificate counts while it is neither revoked nor replaced by a re-issue. */
-function validCertificate(c: Document): boolean {
-  return !c.revokedAt && !c.supersededAt && !c.supersededBy && c.status !== 'revoked' && c.status !== 'superseded';
+/**
+ * The learner's valid certificate: their latest generation (a re-issue supersedes the ones before),
+ * unless it was revoked.
+ */
+export function validCertificate(certificates: readonly Document[], revoked: ReadonlySet<string>): Document | undefined {
+  const latest = certificates.reduce<Document | undefined>((a, c) => (!a || c.generation > a.generation ? c : a), undefined);
+  return latest && !revoked.has(String(latest._id)) ? latest : undefined;
 }
 
 /** Folds one learner's records into the row the trainer sees (the same rules as progress.service). */
@@ -71,7 +78,8 @@ export function foldLearner(input: {
   grades: Doc[];
   moduleCompletions: Doc[];
   courseCompletions: Doc[];
-  certificates: Doc[] | undefined;
+  /** undefined while there is no certificates collection */
+  certificates: { docs: Doc[]; revoked: ReadonlySet<string> } | undefined;
 }): LearnerRow {
   const { member, user, lessons, attempts, grades, moduleCompletions } = input;
   const cells = input.modules.map((m): ModuleCell => {
@@ -99,7 +107,7 @@ export function foldLearner(input: {
     };
   });
   const courseCompletedAt = dateOf(input.courseCompletions[0]?.completedAt);
-  const certificate = input.certificates ? input.certificates.find(validCertificate) : input.courseCompletions[0];
+  const certificate = input.certificates ? validCertificate(input.certificates.docs, input.certificates.revoked) : input.courseCompletions[0];
   const lastActivity = latest([
     ...lessons.map((l) => dateOf(l.completedAt)),
     ...attempts.map((a) => dateOf(a.startedAt)),
@@ -118,7 +126,7 @@ export function foldLearner(input: {
     overall: courseCompletedAt ? 'completed' : started ? 'inProgress' : 'notStarted',
     lastActivity,
     courseCompletedAt,
-    certificateAt: certificate ? dateOf(certificate.issuedAt ?? certificate.createdAt ?? certificate.completedAt) : undefined,
+    certificateAt: certificate ? dateOf(certificate.issuedAt ?? certificate.completedAt) : undefined,
   };
 }
 
@@ -164,9 +172,7 @@ export async function* learnerRows(sources: ProgressCollections, cohortId: strin
     grades: open(sources.grades, { userId: 1, moduleId: 1, scorePercent: 1, passed: 1, gradedAt: 1 }),
     moduleCompletions: open(sources.moduleCompletions, { userId: 1, moduleId: 1, completedAt: 1 }),
     courseCompletions: open(sources.courseCompletions, { userId: 1, completedAt: 1 }),
-    certificates: sources.certificates
-      ? open(sources.certificates, { userId: 1, issuedAt: 1, createdAt: 1, revokedAt: 1, supersededAt: 1, supersededBy: 1, status: 1 })
-      : undefined,
+    certificates: sources.certificates ? open(sources.certificates.collection, { userId: 1, generation: 1, issuedAt: 1 }) : undefined,
   };
   const all = [members.cursor, users, ...Object.values(runs).filter((r) => r !== undefined)];
   try {
@@ -182,7 +188,9 @@ export async function* learnerRows(sources: ProgressCollections, cohortId: strin
         grades: await runs.grades.take(key),
         moduleCompletions: await runs.moduleCompletions.take(key),
         courseCompletions: await runs.courseCompletions.take(key),
-        certificates: runs.certificates ? await runs.certificates.take(key) : undefined,
+        certificates: runs.certificates && sources.certificates
+          ? { docs: await runs.certificates.take(key), revoked: sources.certificates.revoked }
+          : undefined,
       });
     }
   } finally {
