@@ -1,20 +1,12 @@
-import { accessibilityViolations, type Browser, horizontalOverflow, launchBrowser, newContext } from './helpers/browser';
+import { accessibilityViolations, horizontalOverflow, newContext } from './helpers/browser';
 import { createUserWithCli, logIn, register } from './helpers/accounts';
 import { answerQuiz } from './helpers/course';
-import { type Platform, startPlatform } from './helpers/platform';
+import { useJourney } from './helpers/journey';
 
-let platform: Platform;
-let browser: Browser;
 const LANGS = ['en', 'es', 'fr'] as const;
 
-beforeAll(async () => {
-  platform = await startPlatform();
-  browser = await launchBrowser();
-  createUserWithCli(platform, 'admin', 'admin@example.org', 'Ada Admin', 'an admin passphrase long enough');
-});
-afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
+const journey = useJourney(async (p) => {
+  createUserWithCli(p, 'admin', 'admin@example.org', 'Ada Admin', 'an admin passphrase long enough');
 });
 
 /** Runs axe and the 360 px check on each page at each width; returns every problem found. */
@@ -37,14 +29,14 @@ const PUBLIC_PAGES = ['/', '/modules', '/modules/introduction', '/glossary', '/l
 
 describe.each(LANGS)('accessibility in %s', (lng) => {
   it('when each public page type is checked with axe (WCAG 2.1 A and AA) at 1280 and 360 px, then there are no violations', async () => {
-    const { context } = await newContext(browser, platform.url);
+    const { context } = await newContext(journey.browser, journey.platform.url);
     const page = await context.newPage();
     expect(await checkPages(page, PUBLIC_PAGES.map((p) => `${p}?lng=${lng}`), lng)).toEqual([]);
     await context.close();
   });
 
   it('when each signed-in learner page type is checked with axe, then there are no violations', async () => {
-    const { context } = await newContext(browser, platform.url);
+    const { context } = await newContext(journey.browser, journey.platform.url);
     const page = await register(context, { name: `Learner ${lng}`, email: `a11y-${lng}@example.org`, password: 'a passphrase long enough', language: lng });
     // one graded attempt, so the result and history pages exist
     await page.goto('/modules/introduction/quiz');
@@ -67,7 +59,7 @@ describe.each(LANGS)('accessibility in %s', (lng) => {
   });
 
   it('when each admin page type is checked with axe, then there are no violations', async () => {
-    const { context } = await newContext(browser, platform.url);
+    const { context } = await newContext(journey.browser, journey.platform.url);
     const page = await logIn(context, 'admin@example.org', 'an admin passphrase long enough');
     // a signed-in user's stored preference wins over ?lng=, so switch it as the admin would
     await Promise.all([page.waitForLoadState('load'), page.click(`.lang-switch button[value="${lng}"]`)]);
@@ -79,9 +71,9 @@ describe.each(LANGS)('accessibility in %s', (lng) => {
 
 describe('accessibility of the trainer pages', () => {
   it.each(LANGS)('when each trainer page type is checked with axe in %s, then there are no violations', async (lng) => {
-    const { context } = await newContext(browser, platform.url);
+    const { context } = await newContext(journey.browser, journey.platform.url);
     const email = `a11y-trainer-${lng}@example.org`;
-    createUserWithCli(platform, 'trainer', email, `Trainer ${lng}`, 'a trainer passphrase long enough');
+    createUserWithCli(journey.platform, 'trainer', email, `Trainer ${lng}`, 'a trainer passphrase long enough');
     const page = await logIn(context, email, 'a trainer passphrase long enough');
     await Promise.all([page.waitForLoadState('load'), page.click(`.lang-switch button[value="${lng}"]`)]);
     await page.goto('/trainer/cohorts');
@@ -92,7 +84,7 @@ describe('accessibility of the trainer pages', () => {
     const cohort = new URL(page.url()).pathname;
     const code = await page.locator('[data-join-code]').first().getAttribute('data-join-code');
     // a learner in the cohort, so the matrix and the drill-down have a row
-    const learnerContext = (await newContext(browser, platform.url)).context;
+    const learnerContext = (await newContext(journey.browser, journey.platform.url)).context;
     const learner = await register(learnerContext, { name: `Member ${lng}`, email: `member-${lng}@example.org`, password: 'a passphrase long enough', language: lng });
     await learner.goto('/cohorts/join');
     expect(await checkPages(learner, ['/cohorts/join'], lng)).toEqual([]);
@@ -109,7 +101,7 @@ describe('accessibility of the trainer pages', () => {
 
 describe('keyboard only', () => {
   it('when a learner takes a quiz with the keyboard alone, then every answer can be chosen and the form sent', async () => {
-    const { context } = await newContext(browser, platform.url);
+    const { context } = await newContext(journey.browser, journey.platform.url);
     const page = await register(context, { name: 'Kim Keyboard', email: 'keyboard@example.org', password: 'a passphrase long enough', language: 'en' });
     await page.goto('/modules/reporting/quiz');
     // the skip link is the first thing Tab reaches, and it leads to the main content

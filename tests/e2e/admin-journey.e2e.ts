@@ -5,18 +5,14 @@ import { writePackageZip } from '../../src/features/admin-content';
 import { readPackageFolder } from '../../src/features/content';
 import { modulesDir } from '../../src/platform/paths';
 import { createUserWithCli, logIn } from './helpers/accounts';
-import { accessibilityViolations, type Browser, launchBrowser, newContext, screenshot } from './helpers/browser';
-import { type Platform, startPlatform } from './helpers/platform';
+import { accessibilityViolations, newContext, screenshot } from './helpers/browser';
+import { useJourney } from './helpers/journey';
 
-let platform: Platform;
-let browser: Browser;
 const zipPaths: Record<string, string> = {};
 let brokenZipPath: string;
 
-beforeAll(async () => {
-  platform = await startPlatform();
-  browser = await launchBrowser();
-  createUserWithCli(platform, 'admin', 'content-admin@example.org', 'Camille Admin', 'an admin passphrase long enough');
+const journey = useJourney(async (p) => {
+  createUserWithCli(p, 'admin', 'content-admin@example.org', 'Camille Admin', 'an admin passphrase long enough');
   // New editions of module 1: the package in modules/01-introduction with a new English title.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdg-zip-'));
   const files = readPackageFolder(path.join(modulesDir, '01-introduction'));
@@ -31,17 +27,13 @@ beforeAll(async () => {
   brokenZipPath = path.join(dir, 'broken.zip');
   fs.writeFileSync(brokenZipPath, await writePackageZip(files, new Date('2027-01-01T00:00:00Z')));
 });
-afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
-});
 
 describe.each([
   ['with JavaScript', true],
   ['without JavaScript', false],
 ])('an admin journey %s', (_label, javaScript) => {
   it('when an admin uploads a broken package, then every problem is listed; a good one becomes a draft they publish for learners', async () => {
-    const { context, foreign } = await newContext(browser, platform.url, { javaScript });
+    const { context, foreign } = await newContext(journey.browser, journey.platform.url, { javaScript });
     const page = await logIn(context, 'content-admin@example.org', 'an admin passphrase long enough');
 
     await page.goto('/admin/content');
@@ -61,7 +53,7 @@ describe.each([
     await Promise.all([page.waitForLoadState('load'), page.click('main form[action$="/publish"] button[type=submit]')]);
 
     // learners see the new edition at once on this instance
-    const learnerView = await (await newContext(browser, platform.url, { javaScript })).context.newPage();
+    const learnerView = await (await newContext(journey.browser, journey.platform.url, { javaScript })).context.newPage();
     await learnerView.goto('/modules');
     expect(await learnerView.locator('main').innerText()).toContain(`Localizing the SDGs: introduction (${edition} edition)`);
     expect(foreign).toEqual([]);

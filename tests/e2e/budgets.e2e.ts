@@ -1,21 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { artifactsDir, type Browser, launchBrowser, newContext } from './helpers/browser';
+import { artifactsDir, newContext } from './helpers/browser';
 import { register } from './helpers/accounts';
-import { type Platform, startPlatform } from './helpers/platform';
+import { useJourney } from './helpers/journey';
 
-let platform: Platform;
-let browser: Browser;
-
-beforeAll(async () => {
-  platform = await startPlatform();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
-});
+const journey = useJourney();
 
 const LESSONS = [
   '/modules/introduction/lessons/the-roadmap',
@@ -25,7 +15,7 @@ const LESSONS = [
 
 describe('low-bandwidth budgets', () => {
   it('when a lesson page loads, then its HTML+CSS+JS is at most 30 KB gzipped, in at most 6 requests, all to the platform', async () => {
-    const { context, foreign } = await newContext(browser, platform.url);
+    const { context, foreign } = await newContext(journey.browser, journey.platform.url);
     const page = await register(context, { name: 'Bo Budget', email: 'budget@example.org', password: 'a passphrase long enough', language: 'fr' });
     const report: string[] = [];
     for (const lesson of LESSONS) {
@@ -51,7 +41,7 @@ describe('low-bandwidth budgets', () => {
   });
 
   it('when the server sends a lesson, then it is compressed on the wire', async () => {
-    const res = await fetch(`${platform.url}/modules?lng=es`, { headers: { 'accept-encoding': 'gzip' } });
+    const res = await fetch(`${journey.platform.url}/modules?lng=es`, { headers: { 'accept-encoding': 'gzip' } });
     expect(res.headers.get('content-encoding')).toBe('gzip');
   });
 });

@@ -1,26 +1,16 @@
 import fs from 'node:fs';
-import { accessibilityViolations, type Browser, launchBrowser, newContext, screenshot } from './helpers/browser';
+import { accessibilityViolations, newContext, screenshot } from './helpers/browser';
 import { answerQuiz, lessonIds, type ModuleId } from './helpers/course';
-import { type Platform, startPlatform } from './helpers/platform';
+import { useJourney } from './helpers/journey';
 
-let platform: Platform;
-let browser: Browser;
-
-beforeAll(async () => {
-  platform = await startPlatform();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
-});
+const journey = useJourney();
 
 describe.each([
   ['with JavaScript', true],
   ['without JavaScript', false],
 ])('a learner journey %s', (_label, javaScript) => {
   it('when a learner registers in French, reads module 1, fails then passes its quiz and finishes the course, then they download a certificate anyone can verify', async () => {
-    const { context, foreign } = await newContext(browser, platform.url, { javaScript, locale: 'fr-FR' });
+    const { context, foreign } = await newContext(journey.browser, journey.platform.url, { javaScript, locale: 'fr-FR' });
     const page = await context.newPage();
     const email = `marie-${javaScript ? 'js' : 'nojs'}@example.org`;
 
@@ -86,7 +76,7 @@ describe.each([
     await context.close();
 
     // anyone can verify it, without an account, by the link or by typing the code
-    const anonymous = await newContext(browser, platform.url, { javaScript, locale: 'es-ES' });
+    const anonymous = await newContext(journey.browser, journey.platform.url, { javaScript, locale: 'es-ES' });
     const visitor = await anonymous.context.newPage();
     await visitor.goto(verifyHref!);
     const text = await visitor.locator('main').innerText();
@@ -103,7 +93,7 @@ describe.each([
   });
 
   it('when a signed-in learner switches to Spanish mid-lesson, then the same lesson is shown in Spanish', async () => {
-    const { context } = await newContext(browser, platform.url, { javaScript });
+    const { context } = await newContext(journey.browser, journey.platform.url, { javaScript });
     const page = await context.newPage();
     await page.goto('/register');
     await page.fill('#name', 'Lucía Pérez');

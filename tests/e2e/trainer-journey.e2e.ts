@@ -1,19 +1,10 @@
 import fs from 'node:fs';
 import { createUserWithCli, logIn, register } from './helpers/accounts';
-import { accessibilityViolations, type Browser, launchBrowser, newContext, screenshot } from './helpers/browser';
-import { type Platform, startPlatform } from './helpers/platform';
+import { accessibilityViolations, newContext, screenshot } from './helpers/browser';
+import { useJourney } from './helpers/journey';
 
-let platform: Platform;
-let browser: Browser;
-
-beforeAll(async () => {
-  platform = await startPlatform();
-  browser = await launchBrowser();
-  createUserWithCli(platform, 'trainer', 'trainer@example.org', 'Awa Trainer', 'a trainer passphrase long enough');
-});
-afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
+const journey = useJourney(async (p) => {
+  createUserWithCli(p, 'trainer', 'trainer@example.org', 'Awa Trainer', 'a trainer passphrase long enough');
 });
 
 describe.each([
@@ -22,7 +13,7 @@ describe.each([
 ])('a trainer journey %s', (_label, javaScript) => {
   it('when a trainer creates a cohort and a learner joins with its code and starts, then the trainer sees them and exports the CSV', async () => {
     const suffix = javaScript ? 'js' : 'nojs';
-    const trainerContext = await newContext(browser, platform.url, { javaScript });
+    const trainerContext = await newContext(journey.browser, journey.platform.url, { javaScript });
     const trainer = await logIn(trainerContext.context, 'trainer@example.org', 'a trainer passphrase long enough');
     await trainer.goto('/trainer/cohorts');
     await trainer.fill('#cohort-name', `Cohorte Dakar ${suffix}`);
@@ -35,7 +26,7 @@ describe.each([
     expect(code).toMatch(/^[A-Z2-9]{4,}/);
 
     // a learner joins with the code and reads a lesson
-    const learnerContext = await newContext(browser, platform.url, { javaScript });
+    const learnerContext = await newContext(journey.browser, journey.platform.url, { javaScript });
     const learner = await register(learnerContext.context, { name: 'Fatou Diop', email: `fatou-${suffix}@example.org`, password: 'a passphrase long enough', language: 'fr' });
     await learner.goto('/cohorts/join');
     await learner.fill('#join-code', code!.toLowerCase());
