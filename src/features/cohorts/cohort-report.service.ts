@@ -7,7 +7,7 @@ import type { ContentService, Localized, PublishedModule } from '../content';
 import { learningModels } from '../learning';
 import { cohortUserFilter } from './cohort-queries';
 import { type CohortModels, memberKey } from './cohorts.models';
-import { foldLearner, type LearnerRow, learnerRows, type ModuleInfo, type ProgressCollections } from './learner-rows';
+import { collectLearnerRows, foldLearner, learnerRows, type ModuleInfo, type ProgressCollections } from './learner-rows';
 
 /** Where the certificate figures come from: the certificates feature's records, or course completions until it exists. */
 export type CertificateSource = 'certificates' | 'courseCompletions';
@@ -88,10 +88,8 @@ export function createCohortReport(deps: { connection: Connection; content: Cont
 
     /** Every learner's row at once, for the pages that sort, filter and count them. */
     async overview(cohortId: string) {
-      const { rows, ...rest } = await stream(cohortId);
-      const all: LearnerRow[] = [];
-      for await (const row of rows) all.push(row);
-      return { ...rest, rows: all };
+      const [{ sources, certificatesFrom }, modules] = await Promise.all([collections(), content.modules()]);
+      return { modules, certificatesFrom, rows: await collectLearnerRows(sources, cohortId, moduleInfos(modules)) };
     },
 
     /** How often each question was answered right, overall and by the learner's language. */

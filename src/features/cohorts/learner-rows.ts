@@ -197,3 +197,44 @@ export async function* learnerRows(sources: ProgressCollections, cohortId: strin
     await Promise.all(all.map((c) => c.close().catch(() => {})));
   }
 }
+
+/**
+ * Every learner's row at once, for the pages, which sort and count all of them anyway: one unsorted
+ * query per collection, all at the same time, each document put with its learner. Unsorted, because
+ * FerretDB sorts in memory and a sorted 50,000-learner scan took 93–149 s where an unsorted one took
+ * 69–77 s (measured); the export keeps the sorted merge above, which needs no memory per learner.
+ */
+export async function collectLearnerRows(sources: ProgressCollections, cohortId: string, modules: readonly ModuleInfo[]): Promise<LearnerRow[]> {
+  const members = await sources.members.find<Doc>({ cohortId }, { projection: { userId: 1, enrolledAt: 1 } }).toArray();
+  const ids = members.length <= IN_LIMIT ? members.map((m) => m.userId) : undefined;
+  const byUser = ids ? { userId: { $in: ids } } : {};
+  type Bucket = { user?: Document; lessons: Doc[]; attempts: Doc[]; grades: Doc[]; moduleCompletions: Doc[]; courseCompletions: Doc[]; certificates: Doc[] };
+  type Listed = Exclude<keyof Bucket, 'user'>;
+  const buckets = new Map<string, Bucket>(
+    members.map((m) => [m.userId, { lessons: [], attempts: [], grades: [], moduleCompletions: [], courseCompletions: [], certificates: [] }]),
+  );
+  const fill = async (c: Collection, projection: Document, into: Listed) => {
+    for await (const doc of c.find<Doc>(byUser, { projection }).batchSize(BATCH)) buckets.get(doc.userId)?.[into].push(doc);
+  };
+  const users = async () => {
+    const filter = ids ? { _id: { $in: ids.map((id) => new ObjectId(id)) } } : {};
+    for await (const u of sources.users.find(filter, { projection: { name: 1, email: 1, language: 1 } }).batchSize(BATCH)) {
+      const bucket = buckets.get(String(u._id));
+      if (bucket) bucket.user = u;
+    }
+  };
+  await Promise.all([
+    users(),
+    fill(sources.lessons, { userId: 1, moduleId: 1, lessonId: 1, completedAt: 1 }, 'lessons'),
+    fill(sources.attempts, { userId: 1, moduleId: 1, startedAt: 1 }, 'attempts'),
+    fill(sources.grades, { userId: 1, moduleId: 1, scorePercent: 1, passed: 1, gradedAt: 1 }, 'grades'),
+    fill(sources.moduleCompletions, { userId: 1, moduleId: 1, completedAt: 1 }, 'moduleCompletions'),
+    fill(sources.courseCompletions, { userId: 1, completedAt: 1 }, 'courseCompletions'),
+    sources.certificates ? fill(sources.certificates.collection, { userId: 1, generation: 1, issuedAt: 1 }, 'certificates') : undefined,
+  ]);
+  return members.map((member) => {
+    const b = buckets.get(member.userId)!;
+    const certificates = sources.certificates ? { docs: b.certificates, revoked: sources.certificates.revoked } : undefined;
+    return foldLearner({ member, modules, ...b, user: b.user, certificates });
+  });
+}
