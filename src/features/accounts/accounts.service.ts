@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '../../platform/database/models';
 import { type AttemptLimiter, ipBucket, type Limit } from '../../platform/attempt-limiter';
 import type { Language } from '../../platform/i18n';
 import type { Role } from '../../platform/roles';
@@ -38,10 +39,6 @@ export const loginLimits = (email: string, ip: string): Limit[] => [
 
 export function toAccountUser(user: UserDocument): AccountUser {
   return { id: String(user._id), email: user.email, name: user.name, role: user.role, language: user.language };
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: unknown })?.code === 11000;
 }
 
 export function createAccountsService(deps: AccountsDeps) {

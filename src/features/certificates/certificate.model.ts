@@ -1,4 +1,5 @@
-import { type Connection, type Model, Schema } from 'mongoose';
+import { modelOn } from '../../platform/database/models';
+import { type Connection, Schema } from 'mongoose';
 import type { Language } from '../../platform/i18n';
 import type { Localized } from '../content';
 
@@ -125,24 +126,18 @@ const revocationSchema = new Schema<CertificateRevocationDoc>(
   { collection: 'certificate_revocations', versionKey: false },
 );
 
-function model<T>(connection: Connection, name: string, schema: Schema<T>): Model<T> {
-  return (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
-}
-
 export function certificateModels(connection: Connection) {
   return {
-    CertificateSlot: model(connection, 'CertificateSlot', slotSchema),
-    Certificate: model(connection, 'Certificate', certificateSchema),
-    CertificatePdf: model(connection, 'CertificatePdf', pdfSchema),
-    CertificateRevocation: model(connection, 'CertificateRevocation', revocationSchema),
+    CertificateSlot: modelOn(connection, 'CertificateSlot', slotSchema),
+    Certificate: modelOn(connection, 'Certificate', certificateSchema),
+    CertificatePdf: modelOn(connection, 'CertificatePdf', pdfSchema),
+    CertificateRevocation: modelOn(connection, 'CertificateRevocation', revocationSchema),
   };
 }
 
 export type CertificateModels = ReturnType<typeof certificateModels>;
 
-export function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: number } | undefined)?.code === 11000;
-}
+export { isDuplicateKey } from '../../platform/database/models';
 
 /** A stored binary as a Buffer: lean reads hand back the driver's Binary, not a Buffer. */
 export function asBuffer(data: unknown): Buffer {

@@ -1,4 +1,5 @@
-import { type Connection, type Model, Schema, type Types } from 'mongoose';
+import { modelOn } from '../../platform/database/models';
+import { type Connection, Schema, type Types } from 'mongoose';
 import { LANGUAGES, type Language } from '../../platform/i18n';
 
 /*
@@ -81,15 +82,11 @@ const memberSchema = new Schema<CohortMemberDoc>(
 memberSchema.index({ cohortId: 1, userId: 1 }, { unique: true });
 memberSchema.index({ userId: 1 });
 
-function model<T>(connection: Connection, name: string, schema: Schema<T>): Model<T> {
-  return (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
-}
-
 export function cohortModels(connection: Connection) {
   return {
-    Cohort: model(connection, 'Cohort', cohortSchema),
-    CohortTrainer: model(connection, 'CohortTrainer', trainerSchema),
-    CohortMember: model(connection, 'CohortMember', memberSchema),
+    Cohort: modelOn(connection, 'Cohort', cohortSchema),
+    CohortTrainer: modelOn(connection, 'CohortTrainer', trainerSchema),
+    CohortMember: modelOn(connection, 'CohortMember', memberSchema),
   };
 }
 

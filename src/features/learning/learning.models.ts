@@ -1,4 +1,5 @@
-import { type Connection, type Model, Schema, type Types } from 'mongoose';
+import { modelOn } from '../../platform/database/models';
+import { type Connection, Schema, type Types } from 'mongoose';
 
 /*
  * Progress is insert-only: every fact is its own document with a compound unique key, so a double
@@ -119,22 +120,16 @@ const courseCompletion = new Schema<CourseCompletionDoc>(
 );
 courseCompletion.index({ userId: 1 }, { unique: true });
 
-function model<T>(connection: Connection, name: string, schema: Schema<T>): Model<T> {
-  return (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
-}
-
 export function learningModels(connection: Connection) {
   return {
-    LessonCompletion: model(connection, 'LessonCompletion', lessonCompletion),
-    QuizAttempt: model(connection, 'QuizAttempt', quizAttempt),
-    QuizGrade: model(connection, 'QuizGrade', quizGrade),
-    ModuleCompletion: model(connection, 'ModuleCompletion', moduleCompletion),
-    CourseCompletion: model(connection, 'CourseCompletion', courseCompletion),
+    LessonCompletion: modelOn(connection, 'LessonCompletion', lessonCompletion),
+    QuizAttempt: modelOn(connection, 'QuizAttempt', quizAttempt),
+    QuizGrade: modelOn(connection, 'QuizGrade', quizGrade),
+    ModuleCompletion: modelOn(connection, 'ModuleCompletion', moduleCompletion),
+    CourseCompletion: modelOn(connection, 'CourseCompletion', courseCompletion),
   };
 }
 
 export type LearningModels = ReturnType<typeof learningModels>;
 
-export function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: number } | undefined)?.code === 11000;
-}
+export { isDuplicateKey } from '../../platform/database/models';

@@ -1,2 +1,3 @@
 export { connectWithRetry, isDatabaseReady } from './connection';
 export { LocalDatabaseUnavailable, type LocalDatabase, startLocalDatabase, buildFerretDb } from './local-server';
+export { isDuplicateKey, modelOn } from './models';
