@@ -1,6 +1,6 @@
 import { type Collection, type Document, ObjectId } from 'mongodb';
 import type { Language } from '../../platform/i18n';
-import type { ModuleStatus } from '../learning';
+import { type ModuleStatus, moduleStatus } from '../learning';
 import { IN_LIMIT } from './cohort-queries';
 import { type DocCursor, SortedRuns } from './sorted-runs';
 
@@ -88,13 +88,7 @@ export function foldLearner(input: {
     const graded = grades.filter((g) => g.moduleId === m.moduleId);
     const scores = graded.map((g) => g.scorePercent as number);
     const done = moduleCompletions.some((c) => c.moduleId === m.moduleId);
-    const status: ModuleStatus = done
-      ? 'completed'
-      : lessonsDone === m.lessonIds.size
-        ? 'lessonsDone'
-        : lessonsDone > 0 || tries > 0
-          ? 'inProgress'
-          : 'notStarted';
+    const status = moduleStatus({ completed: done, lessonsDone, lessonsTotal: m.lessonIds.size, attempts: tries });
     return {
       moduleId: m.moduleId,
       lessonsDone,

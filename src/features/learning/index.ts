@@ -12,6 +12,7 @@ import { createQuizService } from './quiz.service';
 export { createLearningEvents, type CourseCompleted, type LearningEvents } from './learning.events';
 export { learningModels, type LearningModels } from './learning.models';
 export type { ProgressService, ModuleProgress, ModuleStatus } from './progress.service';
+export { moduleStatus } from './progress.service';
 
 /** Wires the learning loop: progress, quizzes, the dashboard, and the progress shown on content pages. */
 export function createLearning(deps: { connection: Connection; content: ContentService; events: LearningEvents }) {

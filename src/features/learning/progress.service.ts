@@ -5,6 +5,13 @@ import { isDuplicateKey, type LearningModels, type ModuleCompletionDoc, type Qui
 
 export type ModuleStatus = 'notStarted' | 'inProgress' | 'lessonsDone' | 'completed';
 
+/** The one rule for a module's status, shared by the learner's pages and the trainer's matrix. */
+export function moduleStatus(p: { completed: boolean; lessonsDone: number; lessonsTotal: number; attempts: number }): ModuleStatus {
+  if (p.completed) return 'completed';
+  if (p.lessonsDone === p.lessonsTotal) return 'lessonsDone';
+  return p.lessonsDone > 0 || p.attempts > 0 ? 'inProgress' : 'notStarted';
+}
+
 export type ModuleProgress = {
   moduleId: string;
   lessonsTotal: number;
@@ -96,13 +103,7 @@ export function createProgressService(deps: {
     const lessonsDone = completedLessons.size;
     const passingGrade = grades.find((g) => g.passed);
     const bestScore = grades.length ? Math.max(...grades.map((g) => g.scorePercent)) : undefined;
-    const status: ModuleStatus = completion
-      ? 'completed'
-      : lessonsDone === module.lessons.length
-        ? 'lessonsDone'
-        : lessonsDone > 0 || attempts > 0
-          ? 'inProgress'
-          : 'notStarted';
+    const status = moduleStatus({ completed: Boolean(completion), lessonsDone, lessonsTotal: module.lessons.length, attempts });
     return {
       moduleId: module.moduleId,
       lessonsTotal: module.lessons.length,
