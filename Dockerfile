@@ -10,7 +10,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
-# The font packages hold 53 MB of cuts; certificates print with these five files only
+# The font packages hold 52 MB of cuts; certificates print with these five files only
 # (src/features/certificates/certificate-fonts.ts; a test keeps this list and that file in step).
 RUN find node_modules/@embedpdf/fonts-latin/fonts node_modules/@embedpdf/fonts-arabic/fonts node_modules/@embedpdf/fonts-sc/fonts \
       -type f \

@@ -1,10 +1,18 @@
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { connectWithRetry } from '../../../src/platform/database';
 import { csrfFrom } from '../../helpers/build-app';
 import { CookieBrowser } from '../../helpers/cookie-browser';
 import { freePort } from '../../helpers/ports';
-import { buildCompiledServer, productionSecrets, type ServerProcess, startServerProcess, testDatabaseUri } from '../../helpers/server-process';
+import {
+  buildCompiledServer,
+  productionSecrets,
+  projectRoot,
+  type ServerProcess,
+  startServerProcess,
+  testDatabaseUri,
+} from '../../helpers/server-process';
 
 /*
  * The compiled server (`npm run build`, then `node dist/src/server.js`, as the image runs it) in
@@ -33,15 +41,16 @@ async function startProduction(suffix: string, env: Record<string, string>, port
   const db = testDatabaseUri(suffix);
   connection = await connectWithRetry(db.uri, { log: silent, attempts: 3 });
   await connection.dropDatabase();
-  server = await startServerProcess('dist/src/server.js', {
+  const fullEnv = {
     NODE_ENV: 'production',
     MONGODB_URI: db.uri,
     DATA_DIR: `${process.env.TEST_DATA_DIR ?? '.test-data'}/compiled-${db.dbName}`,
     LOG_LEVEL: 'warn',
     ...productionSecrets(),
     ...env,
-  }, { port });
-  return { server, connection, base: `http://127.0.0.1:${server.port}` };
+  };
+  server = await startServerProcess('dist/src/server.js', fullEnv, { port });
+  return { server, connection, env: fullEnv, base: `http://127.0.0.1:${server.port}` };
 }
 
 /** Register, log out, log in again, open a lesson and mark it complete, as a person does in a browser. */
@@ -117,6 +126,29 @@ describe('the compiled server in production', () => {
     expect(await connection.collection('lesson_completions').countDocuments({ userId: String(user!._id) })).toBe(1);
     expect(server!.output()).not.toContain('BASE_URL is plain HTTP');
     expect(server!.output()).not.toContain('TRUST_PROXY is not true');
+  }, 120_000);
+
+  it('when the operator creates the first admin with the compiled command line (npm run cli:prod), then that admin can log in and manage users', async () => {
+    const { env, base } = await startProduction('_compiled_cli', { BASE_URL: 'https://learn.example.org', TRUST_PROXY: 'true' });
+    const email = `admin-${crypto.randomUUID()}@example.org`;
+    const password = 'Kilimanjaro sunrise ledger 17';
+    // As in the container: the image has npm and dist/, no tsx.
+    const cli = spawnSync('npm', ['run', '--silent', 'cli:prod', '--', 'create-user', '--role', 'admin', '--email', email, '--name', 'Ada Admin'], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+      input: `${password}\n`,
+      encoding: 'utf8',
+    });
+    expect(cli.stderr).toBe('');
+    expect(cli.stdout).toContain(`created admin ${email}`);
+    expect(cli.status).toBe(0);
+
+    const browser = new CookieBrowser({ https: true, headers: { 'x-forwarded-proto': 'https' } });
+    const login = await browser.get(`${base}/login`);
+    expect((await browser.postForm(`${base}/login`, { email, password, _csrf: csrfFrom(login.text) })).status).toBe(303);
+    const users = await browser.get(`${base}/admin/users`);
+    expect(users.status).toBe(200);
+    expect(users.text).toContain(email);
   }, 120_000);
 
   it('when the same https site is reached without the proxy (no X-Forwarded-Proto), then no session cookie is handed out over plain HTTP', async () => {
