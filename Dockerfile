@@ -9,7 +9,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# i18next names TypeScript as an optional peer, so `--omit=dev` keeps its 23 MB: remove it by hand.
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
+  && rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver
 # The font packages hold 52 MB of cuts; certificates print with these five files only
 # (src/features/certificates/certificate-fonts.ts; a test keeps this list and that file in step).
 RUN find node_modules/@embedpdf/fonts-latin/fonts node_modules/@embedpdf/fonts-arabic/fonts node_modules/@embedpdf/fonts-sc/fonts \

@@ -26,6 +26,7 @@ describe('the Dockerfile', () => {
 
   it('when read, then dev dependencies are pruned in the build stage and nothing is installed from npm in the runtime stage', () => {
     expect(build).toContain('npm prune --omit=dev');
+    expect(build).toContain('rm -rf node_modules/typescript');
     expect(runtime).not.toMatch(/npm (ci|install)/);
     expect(instructions(runtime, 'COPY').some((c) => c.includes('src ') || c.startsWith('tsconfig'))).toBe(false);
   });
