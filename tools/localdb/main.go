@@ -2,7 +2,7 @@
 // MongoDB-compatible database. FerretDB's own command cannot be `go install`ed
 // (it panics without a generated version file), so we embed its library instead.
 //
-// It is built with `go build -overlay`, which lays the files in _ferretdb/ over FerretDB's own
+// It is built with the files in _ferretdb/ laid over a copy of FerretDB's module
 // (see _ferretdb/README.md): they push indexed equality and $in filters down to SQLite.
 //
 // It listens on the given loopback address (port 0 picks a free port) and prints

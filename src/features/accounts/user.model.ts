@@ -50,7 +50,8 @@ const userSchema = new Schema<UserRecord>(
   },
 );
 userSchema.index({ email: 1 }, { unique: true });
-userSchema.index({ createdAt: -1 });
+// admins list accounts newest first, _id breaking ties: the index serves that sort
+userSchema.index({ createdAt: -1, _id: -1 });
 
 /** The User model on this connection (each test database has its own connection). */
 export function getUserModel(connection: Connection): UserModel {

@@ -33,7 +33,8 @@ const auditSchema = new Schema<AuditRecord>(
   },
   { collection: 'audit_events', versionKey: false },
 );
-auditSchema.index({ at: -1 });
+// the log is listed newest first with _id as the tie-break: the index has both, so the sort is read from it
+auditSchema.index({ at: -1, _id: -1 });
 auditSchema.index({ targetId: 1, at: -1 });
 
 export function getAuditModel(connection: Connection): AuditModel {

@@ -107,7 +107,8 @@ const certificateSchema = new Schema<CertificateDoc>(
   { collection: 'certificates', versionKey: false, minimize: false },
 );
 certificateSchema.index({ userId: 1, generation: 1 });
-certificateSchema.index({ issuedAt: -1 });
+// admins list certificates newest first, _id breaking ties: the index serves that sort
+certificateSchema.index({ issuedAt: -1, _id: -1 });
 
 const pdfSchema = new Schema<CertificatePdfDoc>(
   { _id: { type: String, required: true }, data: { type: Buffer, required: true } },

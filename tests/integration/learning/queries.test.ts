@@ -1,0 +1,144 @@
+/**
+ * The queries a learner's pages send: a constant number per page, each served by an index, on the
+ * database the tests run on (the local database, or MongoDB with MONGODB_URI set). Every find and
+ * aggregate a page sends is captured over the wire and explained again with the same filter.
+ */
+import type { Document } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { Types } from 'mongoose';
+import { createContentService, type PublishedModule } from '../../../src/features/content';
+import { csrfFrom } from '../../helpers/build-app';
+import { completeLesson } from '../../helpers/cohorts';
+import { connectTestDatabase, seedCourse } from '../../helpers/database';
+import { type SignedIn, signedInAgent } from '../../helpers/learner';
+import { answersFor, attemptIdFrom, formBody } from '../../helpers/quiz';
+
+let connection: Connection;
+let course: PublishedModule;
+
+type Sent = { collection: string; command: string; filter: Document };
+// The session store and the published-content cache (re-read every few seconds) are not a page's own.
+const IGNORED = new Set(['sessions', 'module_releases', 'module_versions', 'glossary']);
+
+beforeAll(async () => {
+  connection = await connectTestDatabase('_learner_queries', { monitorCommands: true });
+  await seedCourse(connection);
+  course = (await createContentService({ connection }).modules())[0]!;
+});
+afterAll(async () => {
+  await connection.close();
+});
+
+/** What `work` sends to the database: finds and aggregates with their filters. */
+async function capture(work: () => Promise<unknown>): Promise<Sent[]> {
+  const sent: Sent[] = [];
+  const listener = (e: { commandName: string; command: Document }) => {
+    const collection = String(e.command[e.commandName]);
+    if (IGNORED.has(collection)) return;
+    if (e.commandName === 'find') sent.push({ collection, command: 'find', filter: e.command.filter ?? {} });
+    if (e.commandName === 'aggregate') sent.push({ collection, command: 'aggregate', filter: e.command.pipeline?.[0]?.$match ?? {} });
+  };
+  const client = connection.getClient();
+  client.on('commandStarted', listener);
+  try {
+    await work();
+  } finally {
+    client.off('commandStarted', listener);
+  }
+  return sent;
+}
+
+/** Whether the database answers this filter from an index: asked with explain, as a person would. */
+async function servedByIndex(q: Sent): Promise<{ indexed: boolean; plan: string }> {
+  const explained = await connection.db!.command({ explain: { find: q.collection, filter: q.filter }, verbosity: 'queryPlanner' });
+  if ('filterPushdown' in explained) {
+    // the local database: the filter went to SQLite, which searched an index
+    const plan = JSON.stringify(explained.queryPlanner);
+    return { indexed: explained.filterPushdown === true && /USING (COVERING )?INDEX/.test(plan) && !/\bSCAN\b/.test(plan), plan };
+  }
+  const plan = JSON.stringify(explained.queryPlanner?.winningPlan ?? explained);
+  return { indexed: /IXSCAN|IDHACK|EXPRESS/.test(plan) && !/COLLSCAN/.test(plan), plan };
+}
+
+async function expectIndexed(sent: Sent[]) {
+  expect(sent.length).toBeGreaterThan(0);
+  for (const q of sent) {
+    const { indexed, plan } = await servedByIndex(q);
+    if (!indexed) throw new Error(`${q.command} on ${q.collection} with ${JSON.stringify(q.filter)} is not served by an index: ${plan}`);
+  }
+}
+
+/** Another learner's records: the pages must cost the same whatever the platform holds. */
+async function anotherLearnersRecords(count: number) {
+  const lessons = course.lessons.map((l) => l.id);
+  const docs = Array.from({ length: count }, (_, i) => ({
+    userId: String(new Types.ObjectId()),
+    moduleId: course.moduleId,
+    lessonId: lessons[i % lessons.length]!,
+    completedAt: new Date(),
+  }));
+  await connection.collection('lesson_completions').insertMany(docs);
+}
+
+describe('a learner page sends a constant number of queries, each served by an index', () => {
+  let learner: SignedIn;
+  beforeAll(async () => {
+    learner = await signedInAgent(connection);
+    await completeLesson(learner, course.moduleId, course.lessons[0]!.id);
+  });
+
+  const pages: [string, () => string][] = [
+    ['dashboard', () => '/dashboard'],
+    ['module page', () => `/modules/${course.moduleId}`],
+    ['lesson page', () => `/modules/${course.moduleId}/lessons/${course.lessons[1]!.id}`],
+    ['quiz page', () => `/modules/${course.moduleId}/quiz`],
+  ];
+
+  it.each(pages)('when a learner opens the %s, then every query it sends is served by an index, and as many are sent with more learners on the platform', async (_name, path) => {
+    // once before: the quiz page draws an attempt the first time and resumes it afterwards
+    await learner.agent.get(path());
+    const before = await capture(async () => expect((await learner.agent.get(path())).status).toBe(200));
+    await expectIndexed(before);
+    await anotherLearnersRecords(200);
+    const after = await capture(async () => expect((await learner.agent.get(path())).status).toBe(200));
+    expect(after.map((q) => q.collection)).toEqual(before.map((q) => q.collection));
+  });
+
+  it('when a learner opens the dashboard, then it reads each learning collection once for the whole course', async () => {
+    const sent = await capture(() => learner.agent.get('/dashboard'));
+    const perCollection = (name: string) => sent.filter((q) => q.collection === name).length;
+    for (const name of ['lesson_completions', 'quiz_attempts', 'quiz_grades', 'module_completions']) expect(perCollection(name)).toBe(1);
+    expect(sent.length).toBeLessThanOrEqual(9);
+  });
+
+  it('when a learner opens a lesson, then one query tells whether it is complete', async () => {
+    const sent = await capture(() => learner.agent.get(`/modules/${course.moduleId}/lessons/${course.lessons[0]!.id}`));
+    expect(sent.filter((q) => q.collection === 'lesson_completions')).toHaveLength(1);
+  });
+
+  it('when a learner completes a lesson and submits a quiz, then every query on the way is served by an index', async () => {
+    const lessonPage = await learner.agent.get(`/modules/${course.moduleId}/lessons/${course.lessons[2]!.id}`);
+    const completing = await capture(async () => {
+      const res = await learner.agent
+        .post(`/modules/${course.moduleId}/lessons/${course.lessons[2]!.id}/complete`)
+        .type('form')
+        .send({ _csrf: csrfFrom(lessonPage.text) });
+      expect(res.status).toBe(303);
+    });
+    await expectIndexed(completing);
+
+    const quiz = await learner.agent.get(`/modules/${course.moduleId}/quiz`);
+    const attemptId = attemptIdFrom(quiz.text);
+    const answers = await answersFor(connection, attemptId, 10);
+    const submitting = await capture(async () => {
+      const res = await learner.agent
+        .post(`/modules/${course.moduleId}/quiz`)
+        .type('form')
+        .send(formBody({ ...answers, _csrf: csrfFrom(quiz.text) }));
+      expect(res.status).toBe(303);
+    });
+    await expectIndexed(submitting);
+    const result = await capture(() => learner.agent.get(`/modules/${course.moduleId}/quiz/attempts/${attemptId}`));
+    await expectIndexed(result);
+  });
+});
