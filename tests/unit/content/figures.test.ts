@@ -9,11 +9,11 @@ const folders = ['01-introduction', '02-territorial-planning', '03-reporting'];
 const textOf = (svg: string) => [...svg.matchAll(/<(?:text|title|desc)\b[^>]*>([^<]*)<\//g)].map((m) => m[1]!.replace(/&apos;|&#39;/g, "'").replace(/&amp;/g, '&'));
 
 describe('the figures in the course', () => {
-  it.each(folders)('when %s is loaded, then each language has at least one SVG figure with alt text and a caption, in its own language', (folder) => {
+  it.each(folders)('when %s is loaded, then each language has at least one SVG figure with alt text and a caption, linked to open full size, in its own language', (folder) => {
     const result = loadModulePackage(readPackageFolder(path.join(modulesDir, folder)));
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     for (const lng of LANGS) {
-      const figures = result.module.lessons.flatMap((l) => [...l.body[lng].matchAll(/!\[([^\]]+)\]\(media\/([^)]+\.svg)\)\n\n\*([^*]+)\*/g)]);
+      const figures = result.module.lessons.flatMap((l) => [...l.body[lng].matchAll(/\[!\[([^\]]+)\]\(media\/([^)]+\.svg)\)\]\(media\/\2\)\n\n\*([^*]+)\*/g)]);
       expect(figures.length).toBeGreaterThanOrEqual(1);
       for (const [, alt, file, caption] of figures) {
         expect(file).toMatch(new RegExp(`\\.${lng}\\.svg$`));
