@@ -52,6 +52,7 @@ const commands: Record<string, Command> = {
       try {
         for (const r of await content.seedFromFolder(modulesDir)) {
           out(`${r.moduleId}: version ${r.version}${r.created ? ' imported and published' : ' unchanged'}`);
+          for (const w of r.warnings) out(`  warning: ${formatPackageError(w)}`);
         }
         return 0;
       } catch (err) {

@@ -47,7 +47,10 @@ describe.each(LANGS)('accessibility in %s', (lng) => {
       '/dashboard',
       '/profile',
       '/modules/introduction',
+      // the lessons with figures (SVG diagrams), and a worksheet
       '/modules/introduction/lessons/the-roadmap',
+      '/modules/territorial-planning/lessons/the-planning-cycle',
+      '/modules/reporting/lessons/how-sdg-reporting-works',
       '/modules/reporting/lessons/worksheet',
       '/modules/introduction/quiz',
       resultPath,

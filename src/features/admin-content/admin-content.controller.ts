@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { TFunction } from 'i18next';
 import { NotFoundError } from '../../platform/errors';
+import type { PackageWarning } from '../content';
 import { setFlash } from '../../platform/flash';
 import { currentLanguage } from '../../platform/i18n';
 import { versionPath } from './admin-content.paths';
@@ -16,13 +17,23 @@ const MB = 1024 * 1024;
  * i18next would take a `lng` option as the language to translate into.
  */
 export function problemText(t: TFunction, p: UploadProblem): string {
-  const { lng, ...params }: Record<string, string | number> = { ...p.params };
+  const params = paramsFor(t, p.params);
+  if (p.code === 'yamlSyntax') params.detail = t([`admin-content:yaml.${String(params.yamlCode)}`, 'admin-content:yaml.other']);
+  return t(`admin-content:problems.${p.code}`, params);
+}
+
+/** A warning (the package was accepted) in the admin's language. */
+export function warningText(t: TFunction, w: PackageWarning): string {
+  return t(`admin-content:warnings.${w.code}`, paramsFor(t, w.params));
+}
+
+function paramsFor(t: TFunction, given: Record<string, string | number> | undefined): Record<string, string | number> {
+  const { lng, ...params }: Record<string, string | number> = { ...given };
   if (typeof lng === 'string') {
     params.code = lng;
     params.language = t([`admin-content:languages.${lng}`, 'admin-content:languages.unknown'], { code: lng });
   }
-  if (p.code === 'yamlSyntax') params.detail = t([`admin-content:yaml.${String(params.yamlCode)}`, 'admin-content:yaml.other']);
-  return t(`admin-content:problems.${p.code}`, params);
+  return params;
 }
 
 const actorOf = (req: Request) => ({ id: req.user!.id, email: req.user!.email });
@@ -90,6 +101,7 @@ export function adminContentController(service: AdminContentService) {
         title: 'admin-content:version.title',
         pageTitle: req.t('admin-content:version.heading', { module: found.doc.title[lng], version }),
         ...versionView(found, lng),
+        warnings: (found.doc.warnings ?? []).map((w) => ({ file: w.file, line: w.line, field: w.field, code: w.code, text: warningText(req.t, w) })),
       });
     },
 

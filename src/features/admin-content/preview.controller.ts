@@ -4,6 +4,7 @@ import { currentLanguage } from '../../platform/i18n';
 import { type Lang, LANGS, type LessonLinks, type ModuleVersionDoc, renderMarkdown } from '../content';
 import { previewLessonPath, previewMediaPath, previewPath, versionPath } from './admin-content.paths';
 import { lessonParams, mediaParams, paramsOf, previewParams } from './admin-content.schemas';
+import { warningText } from './admin-content.controller';
 import type { AdminContentService } from './admin-content.service';
 
 const WORDS_PER_MINUTE = 200; // as on the learners' pages
@@ -51,6 +52,7 @@ export function previewController(service: AdminContentService) {
         pageTitle: doc.title[lng],
         ...frame(req, doc, lng, (l) => previewPath(module, version, l)),
         module: { title: doc.title[lng], summary: doc.summary[lng], lessonCount: doc.lessons.length, estimatedMinutes: doc.estimatedMinutes },
+        warnings: (doc.warnings ?? []).map((w) => ({ code: w.code, file: w.file, text: warningText(req.t, w) })),
         lessons: doc.lessons.map((l) => ({ href: previewLessonPath(module, version, lng, l.id), title: l.title[lng], minutes: minutes(l.words[lng]) })),
         quiz: {
           passPercent: doc.quiz.passPercent,

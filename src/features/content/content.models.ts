@@ -1,6 +1,7 @@
 import { type Connection, Schema } from 'mongoose';
 import type { Localized } from './content.schemas';
 import type { QuizYaml } from './content.schemas';
+import type { PackageWarning } from './package-warnings';
 
 export type LessonDoc = { id: string; title: Localized; body: Localized; words: Record<string, number> };
 /** `sha256` tells which media changed between versions (versions stored before it existed have none). */
@@ -20,6 +21,8 @@ export type ModuleVersionDoc = {
   contentHash: string;
   /** module.yaml and quiz.yaml as uploaded (versions stored before this field existed have none) */
   sources?: { moduleYaml: string; quizYaml: string };
+  /** the loader's warnings when this version was imported (versions stored before this field have none) */
+  warnings?: PackageWarning[];
   source: 'seed' | 'upload';
   createdBy?: string;
   createdAt: Date;
@@ -43,6 +46,7 @@ const moduleVersionSchema = new Schema<ModuleVersionDoc>(
     media: { type: [Object], default: [] },
     contentHash: { type: String, required: true },
     sources: { type: Object },
+    warnings: { type: [Object], default: undefined },
     source: { type: String, enum: ['seed', 'upload'], required: true },
     createdBy: { type: String },
     createdAt: { type: Date, required: true },

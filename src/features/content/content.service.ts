@@ -73,6 +73,7 @@ export function createContentService(deps: { connection: Connection; clock?: () 
           media,
           contentHash: parsed.contentHash,
           sources: parsed.sources,
+          warnings: parsed.warnings,
           source: options.source,
           createdBy: options.by,
           createdAt: new Date(clock()),
@@ -112,7 +113,7 @@ export function createContentService(deps: { connection: Connection; clock?: () 
    */
   async function seedFromFolder(dir: string) {
     const errors: PackageError[] = [];
-    const parsed: ParsedModule[] = [];
+    const parsed: (ParsedModule & { folder: string })[] = [];
     const folders = fs
       .readdirSync(dir, { withFileTypes: true })
       .filter((e) => e.isDirectory() && fs.existsSync(path.join(dir, e.name, 'module.yaml')))
@@ -120,7 +121,7 @@ export function createContentService(deps: { connection: Connection; clock?: () 
       .sort();
     for (const folder of folders) {
       const result = loadModulePackage(readPackageFolder(path.join(dir, folder)));
-      if (result.ok) parsed.push(result.module);
+      if (result.ok) parsed.push({ ...result.module, folder });
       else errors.push(...result.errors.map((e) => ({ ...e, file: `${folder}/${e.file}` })));
     }
     const ids = parsed.map((m) => m.id);
@@ -149,7 +150,8 @@ export function createContentService(deps: { connection: Connection; clock?: () 
       const imported = await importModule(module, { source: 'seed' });
       const release = await models.ModuleRelease.findById(module.id).lean();
       if (imported.created || !release) await publish(module.id, imported.version);
-      report.push({ ...imported, published: imported.created || !release });
+      const warnings = module.warnings.map((w) => ({ ...w, file: `${module.folder}/${w.file}` }));
+      report.push({ ...imported, published: imported.created || !release, warnings });
     }
     if (glossary) await importGlossary(glossary.data, glossary.hash);
     return report;

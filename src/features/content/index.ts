@@ -4,5 +4,7 @@ export { type ContentService, createContentService, InvalidContentError, type Pu
 export { contentModels, type MediaDoc, type ModuleReleaseDoc, type ModuleVersionDoc } from './content.models';
 export { LANGS, type Lang, type Localized, type Question, type QuizYaml } from './content.schemas';
 export { formatPackageError, loadModulePackage, type PackageError, type PackageFiles, type ParsedModule, readPackageFolder } from './package-loader';
+export { PACKAGE_WARNING_CODES, type PackageWarning, type PackageWarningCode } from './package-warnings';
+export { checkQuestionBank, LONGEST_RIGHT_LIMIT, longestRightShare } from './question-bank-check';
 export { PACKAGE_ERROR_CODES, type PackageErrorCode, type PackageErrorParams } from './package-errors';
 export { type LessonLinks, renderMarkdown } from './markdown';

@@ -1,6 +1,10 @@
+import { isUtf8 } from 'node:buffer';
+import { svgProblem } from './svg-check';
+
 /**
  * Media types we accept, recognised by their first bytes (never by the file name), so a renamed
- * executable or HTML page cannot pass as an image. SVG is refused: it can carry script.
+ * executable or HTML page cannot pass as an image. SVG is text, so it is recognised by its name and
+ * then accepted only as a plain drawing (see svg-check.ts).
  */
 const SIGNATURES: { type: string; ext: string[]; test: (b: Buffer) => boolean }[] = [
   { type: 'image/png', ext: ['png'], test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
@@ -18,15 +22,16 @@ export const MAX_MEDIA_BYTES = 5 * 1024 * 1024;
 
 export type MediaRefusal = {
   error: string;
-  code: 'mediaNotAccepted' | 'mediaWrongExtension' | 'mediaTooLarge';
+  code: 'mediaNotAccepted' | 'mediaWrongExtension' | 'mediaTooLarge' | 'mediaSvgUnsafe';
   params?: Record<string, string | number>;
 };
 
 /** The content type of a media file, or why it is refused (`error` in English, `code` for translated pages). */
 export function sniffMedia(name: string, bytes: Buffer): { type: string } | MediaRefusal {
   const ext = name.split('.').pop()?.toLowerCase() ?? '';
+  if (ext === 'svg') return sniffSvg(bytes);
   const match = SIGNATURES.find((s) => s.test(bytes));
-  if (!match) return { error: 'is not a PNG, JPEG, GIF, WebP image or a PDF (checked by content)', code: 'mediaNotAccepted' };
+  if (!match) return { error: 'is not a PNG, JPEG, GIF, WebP or SVG image or a PDF (checked by content)', code: 'mediaNotAccepted' };
   if (!match.ext.includes(ext)) {
     return { error: `is a ${match.type} file but is named .${ext}`, code: 'mediaWrongExtension', params: { type: match.type, ext } };
   }
@@ -39,4 +44,12 @@ export function sniffMedia(name: string, bytes: Buffer): { type: string } | Medi
 
 export function isImageType(type: string): boolean {
   return type.startsWith('image/');
+}
+
+function sniffSvg(bytes: Buffer): { type: string } | MediaRefusal {
+  if (bytes.length > MAX_MEDIA_BYTES) return { error: `is larger than ${MAX_MEDIA_BYTES / 1024 / 1024} MB`, code: 'mediaTooLarge', params: { mb: MAX_MEDIA_BYTES / 1024 / 1024 } };
+  if (!isUtf8(bytes)) return { error: 'is not a PNG, JPEG, GIF, WebP or SVG image or a PDF (checked by content)', code: 'mediaNotAccepted' };
+  const problem = svgProblem(bytes.toString('utf8'));
+  if (problem) return { error: `is an SVG that ${problem.message}`, code: 'mediaSvgUnsafe', params: { what: problem.what } };
+  return { type: 'image/svg+xml' };
 }

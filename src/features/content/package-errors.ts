@@ -8,7 +8,7 @@ export const PACKAGE_ERROR_CODES = [
   // files
   'fileMissing', 'fileEmpty', 'notUtf8', 'unexpectedFile', 'yamlSyntax',
   'lessonFileMissing', 'lessonNotListed', 'unknownLanguage',
-  'mediaBadName', 'mediaNotAccepted', 'mediaWrongExtension', 'mediaTooLarge',
+  'mediaBadName', 'mediaNotAccepted', 'mediaWrongExtension', 'mediaTooLarge', 'mediaSvgUnsafe',
   // lesson Markdown
   'headingLevel1', 'imageNoAlt', 'imageNotMedia', 'linkNotAllowed', 'lessonLinkUnknown', 'mediaRefMissing',
   // YAML fields

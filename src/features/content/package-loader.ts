@@ -7,9 +7,13 @@ import type { z } from 'zod';
 import { type Lang, LANGS, type Localized, moduleSchema, type QuizYaml, quizSchema, stableId } from './content.schemas';
 import { analyzeMarkdown } from './markdown';
 import { sniffMedia } from './media-types';
+import { normalizeLessonHeadings } from './lesson-headings';
 import { codeOfIssue, type PackageError, packageError } from './package-errors';
+import type { PackageWarning } from './package-warnings';
+import { checkQuestionBank } from './question-bank-check';
 
 export type { PackageError } from './package-errors';
+export type { PackageWarning } from './package-warnings';
 
 /** A module package as files: path inside the package (forward slashes) → bytes. */
 export type PackageFiles = Map<string, Buffer>;
@@ -29,6 +33,8 @@ export type ParsedModule = {
   contentHash: string;
   /** module.yaml and quiz.yaml as written, so an export gives back the same files (and the same hash) */
   sources: { moduleYaml: string; quizYaml: string };
+  /** what the author should look at: changes made on import, patterns in the question bank */
+  warnings: PackageWarning[];
 };
 
 export type LoadResult = { ok: true; module: ParsedModule } | { ok: false; errors: PackageError[] };
@@ -140,6 +146,9 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
   }
 
   const lessons: ParsedLesson[] = [];
+  const warnings: PackageWarning[] = [];
+  // Lessons are stored (and hashed, so an export hashes the same) as they are after heading changes.
+  const stored: PackageFiles = new Map(files);
   for (const lesson of listed ?? []) {
     const body = {} as Localized;
     const words = {} as Record<Lang, number>;
@@ -153,7 +162,18 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
       }
       if (source === null) continue;
       if (!source.trim()) errors.push(packageError(file, 'fileEmpty', 'is empty'));
-      const facts = analyzeMarkdown(source);
+      const title = typeof lesson.title?.[lng] === 'string' ? lesson.title[lng] : '';
+      const { source: normalized, changes } = normalizeLessonHeadings(source, title);
+      if (changes.titleDroppedAt !== undefined) {
+        const message = 'starts with a level-1 heading that repeats the lesson title; it was dropped (the page shows the title)';
+        warnings.push({ file, line: changes.titleDroppedAt, code: 'titleHeadingDropped', message });
+      }
+      if (changes.shifted > 0) {
+        const message = `uses ${changes.shifted} level-1 heading(s) (#); every heading was moved one level down so the page keeps one h1`;
+        warnings.push({ file, line: changes.firstShiftedAt, code: 'headingsShifted', params: { count: changes.shifted }, message });
+      }
+      if (normalized !== source) stored.set(file, Buffer.from(normalized, 'utf8'));
+      const facts = analyzeMarkdown(normalized);
       for (const p of facts.problems) errors.push(packageError(file, p.code, p.message, p.params, { line: p.line }));
       for (const link of facts.lessonLinks) {
         if (lessonIds.has(link.id)) continue;
@@ -165,7 +185,7 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
         const message = `refers to media/${ref.file}, which the package does not contain`;
         errors.push(packageError(file, 'mediaRefMissing', message, { file: `media/${ref.file}` }, { line: ref.line }));
       }
-      body[lng] = source;
+      body[lng] = normalized;
       words[lng] = facts.words;
     }
     lessons.push({ id: lesson.id, title: lesson.title, body, words });
@@ -183,8 +203,9 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
       lessons,
       quiz,
       media,
-      contentHash: hashFiles(files),
+      contentHash: hashFiles(stored),
       sources: { moduleYaml: moduleSource, quizYaml: quizSource },
+      warnings: [...warnings, ...checkQuestionBank(quiz)],
     },
   };
 }
@@ -204,6 +225,6 @@ export function readPackageFolder(dir: string): PackageFiles {
   return files;
 }
 
-export function formatPackageError(e: PackageError): string {
+export function formatPackageError(e: PackageError | PackageWarning): string {
   return `${e.file}${e.line ? `:${e.line}` : ''}${e.field ? ` (${e.field})` : ''}: ${e.message}`;
 }

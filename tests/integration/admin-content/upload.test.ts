@@ -150,7 +150,7 @@ describe('a broken package', () => {
     const spec = modulePackageSpec({ id: 'fake-image', lessonBody: () => '## A\n\n![Map](media/map.png)\n' });
     const files = toFiles(spec, { 'media/map.png': '<html><script>alert(1)</script></html>' });
     const res = await expectRefused(await zipOf(files), 422);
-    expect(problemRows(res.text)).toContainEqual(['media/map.png', '', '', 'This file is not a PNG, JPEG, GIF or WebP image nor a PDF (checked by its content).']);
+    expect(problemRows(res.text)).toContainEqual(['media/map.png', '', '', 'This file is not a PNG, JPEG, GIF, WebP or SVG image nor a PDF (checked by its content).']);
   });
 });
 

@@ -5,7 +5,7 @@ import { readPackageZip, writePackageZip } from '../../../src/features/admin-con
 import { problemText } from '../../../src/features/admin-content/admin-content.controller';
 import { UPLOAD_ERROR_CODES, fromPackageError } from '../../../src/features/admin-content/upload-problems';
 import { versionChanges } from '../../../src/features/admin-content/version-diff';
-import { loadModulePackage, PACKAGE_ERROR_CODES, type ModuleVersionDoc, type ParsedModule } from '../../../src/features/content';
+import { loadModulePackage, PACKAGE_ERROR_CODES, PACKAGE_WARNING_CODES, type ModuleVersionDoc, type ParsedModule } from '../../../src/features/content';
 import { createI18n } from '../../../src/platform/i18n';
 import { modulePackageSpec, TINY_PNG, toFiles } from '../../helpers/module-package';
 import { zipOf } from '../../helpers/zip';
@@ -33,6 +33,11 @@ const asVersion = (m: ParsedModule, version: number) =>
 describe('problem codes', () => {
   it('when the codes are listed, then each has an English text (and so, by the locale test, Spanish and French ones)', () => {
     const missing = [...PACKAGE_ERROR_CODES, ...UPLOAD_ERROR_CODES].filter((code) => typeof en.problems[code] !== 'string');
+    expect(missing).toEqual([]);
+  });
+
+  it('when the warning codes are listed, then each has an English text', () => {
+    const missing = PACKAGE_WARNING_CODES.filter((code) => typeof (en.warnings[code] ?? en.warnings[`${code}_other`]) !== 'string');
     expect(missing).toEqual([]);
   });
 

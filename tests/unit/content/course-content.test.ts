@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { LANGS, loadModulePackage, type PackageError, readPackageFolder } from '../../../src/features/content';
+import { checkQuestionBank, LANGS, loadModulePackage, type PackageError, readPackageFolder } from '../../../src/features/content';
 import type { ParsedModule } from '../../../src/features/content/package-loader';
 
 const modulesDir = path.resolve(__dirname, '../../../modules');
@@ -80,10 +80,21 @@ describe('the course in modules/', () => {
       }
     });
 
+    it('when the author check runs on it, then it gives no warning', () => {
+      expect(module.warnings.map((w) => `${w.file} ${w.field ?? ''}: ${w.message}`)).toEqual([]);
+    });
+
     it('when question ids are listed, then they are unique across the whole course', () => {
       const all = folders.flatMap((f) => load(f).quiz.questions.map((q) => q.id));
       expect(new Set(all).size).toBe(all.length);
     });
+  });
+
+  it('when all three banks are put together, then no prompt and no option is repeated across modules', () => {
+    const banks = folders.map((f) => load(f).quiz);
+    const joined = { ...banks[0]!, questions: banks.flatMap((b) => b.questions) };
+    const repeated = checkQuestionBank(joined).filter((w) => w.code === 'promptRepeated' || w.code === 'optionRepeated');
+    expect(repeated.map((w) => w.message)).toEqual([]);
   });
 
   it('when the glossary is read, then it has at least 25 terms, each in all three languages', () => {
