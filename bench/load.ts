@@ -94,7 +94,9 @@ async function main() {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const uri = process.env.MONGODB_URI ?? `mongodb://${connection.host}:${connection.port}/`;
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'src', 'server.ts')], {
+  // BENCH_SERVER_ARGS passes flags to the server's node, e.g. --cpu-prof to see where its time goes
+  const nodeArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(__dirname, '..', 'src', 'server.ts')], {
     env: {
       ...process.env,
       PORT: String(port),
