@@ -1,5 +1,4 @@
 import compression from 'compression';
-import cookieParser from 'cookie-parser';
 import express, { type Express, type Router } from 'express';
 import type { Connection } from 'mongoose';
 import pinoHttp from 'pino-http';
@@ -15,6 +14,7 @@ import { homeRouter } from './features/home';
 import { createLearning, createLearningEvents, type LearningEvents } from './features/learning';
 import { requireLogin, requireRight } from './platform/auth-guards';
 import { errorHandler, notFoundHandler } from './platform/error-handler';
+import { plainCookies } from './platform/cookies';
 import { flashMessages } from './platform/flash';
 import { healthRouter } from './platform/health';
 import { createI18n, i18nHandler, rememberLanguageChoice } from './platform/i18n';
@@ -101,7 +101,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/static', express.static(publicDir, { maxAge: production ? '7d' : 0, index: false }));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
   app.use(express.json({ limit: BODY_LIMIT }));
-  app.use(cookieParser());
+  app.use(plainCookies());
   app.use(sessionMiddleware({ connection, secret: config.sessionSecret, secureCookie: production }));
   app.use(accounts.authentication); // sets req.user before i18n, so the user's own language wins
   app.use(flashMessages);

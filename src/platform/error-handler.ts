@@ -15,6 +15,8 @@ function mapError(err: unknown): Mapped | undefined {
       ? { status: 413, code: 'PAYLOAD_TOO_LARGE', messageKey: 'errors:tooLarge' }
       : { status: 400, code: 'BAD_UPLOAD', messageKey: 'errors:badUpload' };
   }
+  // a path with a broken percent-escape (`/modules/%E0%A4%A`): the router cannot decode its parameters
+  if (err instanceof URIError) return { status: 400, code: 'BAD_REQUEST', messageKey: 'errors:badRequest' };
   if (err instanceof mongoose.Error.CastError) return { status: 404, code: 'NOT_FOUND', messageKey: 'errors:notFound' };
   const e = err as { code?: unknown; type?: unknown; status?: unknown; expose?: unknown };
   if (e.code === 'EBADCSRFTOKEN') return { status: 403, code: 'BAD_CSRF', messageKey: 'errors:csrf' };
