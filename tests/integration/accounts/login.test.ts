@@ -178,7 +178,7 @@ describe('going back where the user was', () => {
     expect(res.headers.location).toBe('/profile');
   });
 
-  it.each(['//evil.example/x', 'https://evil.example/', '/\\evil.example', '\\\\evil.example', 'javascript:alert(1)', '/\t/evil.example'])(
+  it.each(['//evil.example/x', 'https://evil.example/', '/\\evil.example', '\\\\evil.example', 'javascript:alert(1)', '/\t/evil.example', '/.//evil.example', '/..//evil.example', '/%2e//evil.example'])(
     'when next is %s, then the user goes to the dashboard instead',
     async (next) => {
       const user = await createUser(connection);
@@ -192,6 +192,28 @@ describe('going back where the user was', () => {
       expect(res.headers.location).toBe('/dashboard');
     },
   );
+});
+
+describe('open redirects through next, for a signed-in user', () => {
+  const BYPASSES = ['/.//evil.example', '/..//evil.example', '/%2e//evil.example', '/a/..//evil.example', '///evil.example'];
+
+  it.each(BYPASSES)('when GET /login?next=%s, then the signed-in user stays on this site', async (next) => {
+    const user = await createUser(connection);
+    const agent = agentFor(connection);
+    await loginAs(agent, user);
+    const res = await agent.get(`/login?next=${encodeURIComponent(next)}`);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/dashboard');
+  });
+
+  it.each(BYPASSES)('when POST /language names next=%s, then the answer goes to this site’s home', async (next) => {
+    const user = await createUser(connection);
+    const agent = agentFor(connection);
+    await loginAs(agent, user);
+    const res = await agent.post('/language').type('form').send({ language: 'fr', next, _csrf: await csrfFor(agent, '/profile') });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/');
+  });
 });
 
 describe('brute force', () => {
