@@ -15,12 +15,14 @@ import { createLearning, createLearningEvents, type LearningEvents } from './fea
 import { requireLogin, requireRight } from './platform/auth-guards';
 import { errorHandler, notFoundHandler } from './platform/error-handler';
 import { plainCookies } from './platform/cookies';
+import { createAttemptLimiter } from './platform/attempt-limiter';
 import { flashMessages } from './platform/flash';
 import { healthRouter } from './platform/health';
 import { createI18n, i18nHandler, rememberLanguageChoice } from './platform/i18n';
 import type { Logger } from './platform/logger';
 import { createMailer, type Mailer } from './platform/mailer';
 import { publicDir, viewsDir } from './platform/paths';
+import { capPostsPerAddress, type PostCap } from './platform/post-cap';
 import { createCsrf, securityHeaders } from './platform/security';
 import { sessionMiddleware } from './platform/session';
 import { viewLocals } from './platform/views';
@@ -35,6 +37,8 @@ export type AppDeps = {
   extraRouters?: Router[];
   /** how often published releases are re-read (default 5 s): a publish elsewhere shows up within it */
   contentRefreshMs?: number;
+  /** the coarse cap on POSTs per client address (default DEFAULT_POST_CAP) */
+  postCap?: PostCap;
   /** domain events; tests pass their own to observe them */
   events?: LearningEvents;
 };
@@ -99,6 +103,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders(production));
   app.use(compression());
   app.use('/static', express.static(publicDir, { maxAge: production ? '7d' : 0, index: false }));
+  app.use(capPostsPerAddress(createAttemptLimiter(connection), deps.postCap));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(plainCookies());
