@@ -20,7 +20,8 @@ import { flashMessages } from './platform/flash';
 import { healthRouter } from './platform/health';
 import { createI18n, i18nHandler, rememberLanguageChoice } from './platform/i18n';
 import type { Logger } from './platform/logger';
-import { createMailer, type Mailer } from './platform/mailer';
+import type { Mailer } from './platform/mailer';
+import { createOutbox } from './platform/outbox';
 import { publicDir, viewsDir } from './platform/paths';
 import { capPostsPerAddress, type PostCap } from './platform/post-cap';
 import { createCsrf, securityHeaders } from './platform/security';
@@ -31,7 +32,7 @@ export type AppDeps = {
   config: Config;
   connection: Connection;
   logger: Logger;
-  /** defaults to SMTP_URL's server, or files in DATA_DIR/outbox without one */
+  /** defaults to the outbox in the database, which the server's worker sends from (platform/outbox.ts) */
   mailer?: Mailer;
   /** extra routers mounted after the built-in ones; tests use it to add routes that throw */
   extraRouters?: Router[];
@@ -53,8 +54,7 @@ export function createApp(deps: AppDeps): Express {
   const i18n = createI18n();
   // the package upload is multipart: its route checks the token once multer has read the form
   const csrf = createCsrf({ multipartPaths: [ADMIN_CONTENT_UPLOAD_PATH, COHORT_ENROL_PATH] });
-  const mailer =
-    deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger });
+  const mailer = deps.mailer ?? createOutbox(connection);
   const accounts = createAccounts({
     connection,
     i18n,

@@ -4,6 +4,8 @@ import { createApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
 import { connectWithRetry, type LocalDatabase, LocalDatabaseUnavailable, startLocalDatabase } from './platform/database';
 import { createLogger } from './platform/logger';
+import { createMailer } from './platform/mailer';
+import { createOutboxWorker } from './platform/outbox';
 import { startSessionPurge } from './platform/session';
 import { startAccountsPurge } from './features/accounts';
 
@@ -53,6 +55,12 @@ async function main() {
   await prepareDatabase(connection, logger);
 
   const app = createApp({ config, connection, logger });
+  const mail = createOutboxWorker({
+    connection,
+    transport: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger }),
+    logger,
+  });
+  mail.start();
   const server = http.createServer(app);
   const stopPurge = startSessionPurge(connection, (err) => logger.warn({ err }, 'session purge failed'));
   const stopAccountsPurge = startAccountsPurge(connection, (err) => logger.warn({ err }, 'accounts purge failed'));
@@ -75,6 +83,7 @@ async function main() {
     force.unref();
     server.close(async () => {
       clearTimeout(force);
+      await mail.stop();
       await connection.close().catch(() => {});
       await local?.stop();
       logger.info('stopped');
