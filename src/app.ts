@@ -16,6 +16,7 @@ import { requireLogin, requireRight } from './platform/auth-guards';
 import { errorHandler, notFoundHandler } from './platform/error-handler';
 import { plainCookies } from './platform/cookies';
 import { createAttemptLimiter } from './platform/attempt-limiter';
+import { redactUrl } from './platform/log-redaction';
 import { flashMessages } from './platform/flash';
 import { healthRouter } from './platform/health';
 import { createI18n, i18nHandler, rememberLanguageChoice } from './platform/i18n';
@@ -92,9 +93,10 @@ export function createApp(deps: AppDeps): Express {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      // One short line per request: headers can carry personal data and would drown the log.
+      // One short line per request: headers can carry personal data and would drown the log, and
+      // a URL can carry a secret (a reset link's token), which is redacted.
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
