@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import type { i18n as I18n } from 'i18next';
 import { MulterError } from 'multer';
 import mongoose from 'mongoose';
+import { isDatabaseUnreachable, RETRY_AFTER_SECONDS } from './database';
 import { AppError, NotFoundError } from './errors';
 import { LANGUAGES } from './i18n';
 import type { Logger } from './logger';
@@ -9,6 +10,7 @@ import type { Logger } from './logger';
 type Mapped = { status: number; code: string; messageKey: string };
 
 function mapError(err: unknown): Mapped | undefined {
+  if (isDatabaseUnreachable(err)) return { status: 503, code: 'DATABASE_UNAVAILABLE', messageKey: 'errors:unavailable' };
   if (err instanceof AppError) return { status: err.status, code: err.code, messageKey: err.messageKey };
   if (err instanceof MulterError) {
     return err.code === 'LIMIT_FILE_SIZE'
@@ -38,6 +40,7 @@ const TITLES: Record<number, string> = {
   413: 'errors:tooLargeTitle',
   422: 'errors:badRequestTitle',
   429: 'errors:tooManyRequestsTitle',
+  503: 'errors:unavailableTitle',
 };
 
 export const notFoundHandler: RequestHandler = () => {
@@ -74,6 +77,7 @@ export function errorHandler(logger: Logger, i18n: I18n): ErrorRequestHandler {
     ensureViewLocals(req, res, i18n);
     res.status(status);
     if (status === 401 || status === 403) res.setHeader('Cache-Control', 'no-store');
+    if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     if (wantsJson(req)) {
       res.json({ error: { code: mapped?.code ?? 'SERVER_ERROR', message: res.locals.t(messageKey) } });
       return;
