@@ -242,10 +242,10 @@ export async function startLocalDatabase(options: { dataDir: string; port?: numb
     log.info(`Local database (${kind}) listening at ${uri}, data in ${dataDir}`);
 
     /*
-     * The platform is its database's supervisor: when the server dies, it is started again on the
-     * same port (so the driver's connections find it again by themselves), waiting longer after
-     * each death in a row and starting over once it has run for a minute. Meanwhile pages answer
-     * 503 (platform/database/availability.ts).
+     * The platform is its database's supervisor: when the server dies (a crash, SIGKILL from the
+     * OOM killer), it is started again on the same port (so the driver's connections find it again
+     * by themselves), waiting longer after each death in a row and starting over once it has run
+     * for a minute. Meanwhile pages answer 503 (platform/database/availability.ts).
      */
     let stopping = false;
     let failures = 0;
@@ -253,6 +253,11 @@ export async function startLocalDatabase(options: { dataDir: string; port?: numb
     const watch = () => {
       child.once('exit', (code, signal) => {
         if (stopping) return;
+        // a clean exit is someone stopping it on purpose (the last test run, an operator): not a crash
+        if (code === 0 || signal === 'SIGTERM' || signal === 'SIGINT') {
+          log.warn(`Local database (${kind}) was stopped from outside (${signal ?? `code ${code}`}); not restarting it`);
+          return;
+        }
         failures = Date.now() - startedAt > 60_000 ? 1 : failures + 1;
         const delay = Math.min(10_000, 250 * 2 ** (failures - 1));
         log.warn(`Local database (${kind}) stopped (${signal ?? `code ${code}`}); restarting it in ${delay} ms (restart ${failures} in a row)`);
