@@ -63,7 +63,7 @@ async function fingerprint(): Promise<string> {
         .toArray(),
     ),
   );
-  names.forEach((name, i) => hash.update(name).update(JSON.stringify(contents[i])));
+  for (const [i, name] of names.entries()) hash.update(name).update(JSON.stringify(contents[i]));
   fingerprintMs += Date.now() - started;
   return hash.digest('hex');
 }
