@@ -255,7 +255,7 @@ export async function startLocalDatabase(options: { dataDir: string; port?: numb
         if (stopping) return;
         // a clean exit is someone stopping it on purpose (the last test run, an operator): not a crash
         if (code === 0 || signal === 'SIGTERM' || signal === 'SIGINT') {
-          log.warn(`Local database (${kind}) was stopped from outside (${signal ?? `code ${code}`}); not restarting it`);
+          log.info(`Local database (${kind}) was stopped from outside (${signal ?? `code ${code}`}); not restarting it`);
           return;
         }
         failures = Date.now() - startedAt > 60_000 ? 1 : failures + 1;
