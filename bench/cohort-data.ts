@@ -52,7 +52,20 @@ function writer(connection: Connection) {
  * A cohort of `size` learners: 15 % enrolled only, 25 % part-way through module 1, 20 % one module
  * done, 20 % two, 20 % the whole course; quizzes sometimes failed before being passed.
  */
-export async function generateCohort(connection: Connection, options: { size: number; cohortId: string; modules: PublishedModule[] }) {
+export async function generateCohort(
+  connection: Connection,
+  options: {
+    size: number;
+    cohortId: string;
+    modules: PublishedModule[];
+    /** also a certificate for each learner who completed the course */
+    certificates?: boolean;
+    /** receives each generated learner's id */
+    userIds?: string[];
+    /** makes the e-mails unique across several generated groups */
+    prefix?: string;
+  },
+) {
   const { size, cohortId, modules } = options;
   const random = prng(size);
   const out = writer(connection);
@@ -60,6 +73,7 @@ export async function generateCohort(connection: Connection, options: { size: nu
   for (let i = 0; i < size; i++) {
     const userId = new Types.ObjectId();
     const id = String(userId);
+    options.userIds?.push(id);
     const language = LANGUAGES[i % 3]!;
     const enrolledAt = new Date(now - (30 + random() * 60) * DAY);
     let clock = enrolledAt.getTime();
@@ -69,7 +83,7 @@ export async function generateCohort(connection: Connection, options: { size: nu
     };
     await out.add('users', {
       _id: userId,
-      email: `learner-${i}@bench.example.org`,
+      email: `learner-${options.prefix ?? ''}${i}@bench.example.org`,
       name: `Learner ${String(i).padStart(6, '0')}`,
       passwordHash: 'not-a-real-hash',
       role: 'learner',
@@ -134,7 +148,13 @@ export async function generateCohort(connection: Connection, options: { size: nu
       });
     }
     if (modulesDone === modules.length) {
-      await out.add('course_completions', { userId: id, moduleIds: modules.map((m) => m.moduleId), completedAt: later() });
+      const completedAt = later();
+      await out.add('course_completions', { userId: id, moduleIds: modules.map((m) => m.moduleId), completedAt });
+      if (options.certificates) {
+        // the fields reports read; a real certificate also carries its frozen facts and credential
+        const code = `BENCH${id.toUpperCase()}`;
+        await out.add('certificates', { _id: code, slotId: `${id}:localizing-the-sdgs:1`, userId: id, generation: 1, issuedAt: completedAt, completedAt });
+      }
     }
   }
   return out.done();

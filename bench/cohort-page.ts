@@ -8,7 +8,6 @@
  * local database); the fastest load of each counts, the first ones also warming up the caches.
  */
 import { spawnSync } from 'node:child_process';
-import http from 'node:http';
 import path from 'node:path';
 import type { Connection } from 'mongoose';
 import { accountsServiceFor } from '../src/features/accounts';
@@ -17,45 +16,12 @@ import { loadConfig } from '../src/config';
 import { ensureIndexes } from '../src/bootstrap';
 import { modulesDir } from '../src/platform/paths';
 import { generateCohort } from './cohort-data';
-import { benchDatabase, benchServer, ratio } from './helpers';
+import { benchDatabase, benchServer, get, login, ratio } from './helpers';
 
 const [SMALL, LARGE] = (process.env.BENCH_SIZES ?? '5000,50000').split(',').map(Number) as [number, number];
 const runsFor = (size: number) => Number(process.env.BENCH_RUNS ?? (size === SMALL ? 3 : 2));
 const MB = 1024 * 1024;
 const TRAINER = 'trainer@bench.example.org';
-
-/** GET with a cookie; resolves when the whole body has arrived (read and dropped chunk by chunk). */
-function get(url: string, cookie: string): Promise<{ status: number; bytes: number; text?: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { headers: { cookie, 'accept-encoding': 'identity' } }, (res) => {
-        let bytes = 0;
-        const keep = !url.endsWith('.csv');
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => {
-          bytes += c.length;
-          if (keep) chunks.push(c);
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, text: keep ? Buffer.concat(chunks).toString() : undefined }));
-        res.on('error', reject);
-      })
-      .on('error', reject);
-  });
-}
-
-async function login(url: string, email: string, password: string): Promise<string> {
-  const page = await fetch(`${url}/login`);
-  const first = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-  const res = await fetch(`${url}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: first },
-    body: new URLSearchParams({ email, password, _csrf: token }),
-  });
-  if (res.status !== 303) throw new Error(`login failed with ${res.status}`);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') || first;
-}
 
 /** Runs bench/cohort-export-memory.ts in a child process against the same database. */
 function exportInChild(connection: Connection, cohortId: string, password: string) {

@@ -35,6 +35,62 @@ export async function benchServer(connection: Connection) {
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
+/** POST a form with the CSRF token of `formPage` (a page that carries one); resolves with the status and redirect. */
+export async function postForm(url: string, cookie: string, fields: Record<string, string | string[]>, csrfToken: string) {
+  const body = new URLSearchParams({ _csrf: csrfToken });
+  for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+  const res = await fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body,
+  });
+  await res.arrayBuffer();
+  return { status: res.status, location: res.headers.get('location') ?? '' };
+}
+
+export const csrfIn = (html: string | undefined) => /name="_csrf" value="([^"]+)"/.exec(html ?? '')?.[1] ?? '';
+
+/** The median of some timings. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** GET with a cookie; resolves when the whole body has arrived (read and dropped chunk by chunk). */
+export function get(url: string, cookie: string): Promise<{ status: number; bytes: number; text?: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { cookie, 'accept-encoding': 'identity' } }, (res) => {
+        let bytes = 0;
+        const keep = !url.endsWith('.csv');
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => {
+          bytes += c.length;
+          if (keep) chunks.push(c);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, text: keep ? Buffer.concat(chunks).toString() : undefined }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+export async function login(url: string, email: string, password: string): Promise<string> {
+  const page = await fetch(`${url}/login`);
+  const first = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  const res = await fetch(`${url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: first },
+    body: new URLSearchParams({ email, password, _csrf: token }),
+  });
+  if (res.status !== 303) throw new Error(`login failed with ${res.status}`);
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') || first;
+}
+
 export function ratio(a: number, b: number): string {
   return (a / b).toFixed(3);
 }

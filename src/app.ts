@@ -63,7 +63,7 @@ export function createApp(deps: AppDeps): Express {
     mailer,
     baseUrl: config.baseUrl,
     hashing: config.passwordHashing,
-    secureCookies: production,
+    secureCookies: config.secureCookies,
   });
   const content = createContentService({ connection, refreshMs: deps.contentRefreshMs });
   const events = deps.events ?? createLearningEvents((err) => logger.error({ err }, 'course completion listener failed'));
@@ -103,7 +103,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(healthRouter(connection));
-  app.use(securityHeaders(production));
+  app.use(securityHeaders({ https: config.baseUrl.startsWith('https://') }));
   app.use(compression());
   app.use('/static', express.static(publicDir, { maxAge: production ? '7d' : 0, index: false }));
   app.use(requireDatabase(connection));
@@ -111,11 +111,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(plainCookies());
-  app.use(sessionMiddleware({ connection, secret: config.sessionSecret, secureCookie: production }));
+  app.use(sessionMiddleware({ connection, secret: config.sessionSecret, secureCookie: config.secureCookies }));
   app.use(accounts.authentication); // sets req.user before i18n, so the user's own language wins
   app.use(flashMessages);
   app.use(i18nHandler(i18n));
-  app.use(rememberLanguageChoice(production));
+  app.use(rememberLanguageChoice(config.secureCookies));
   app.use(csrf.exposeToken);
   app.use(viewLocals);
   app.use(csrf.protect);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { Connection } from 'mongoose';
 import { createApp } from './app';
-import { type Config, ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, configWarnings, loadConfig } from './config';
 import { connectWithRetry, type LocalDatabase, LocalDatabaseUnavailable, startLocalDatabase } from './platform/database';
 import { createLogger } from './platform/logger';
 import { createMailer } from './platform/mailer';
@@ -24,7 +24,7 @@ export async function openDatabase(config: Config, log: { info(m: string): void;
     local = await startLocalDatabase({ dataDir: config.dataDir, log });
     uri = local.uri;
   }
-  return { uri, local, dbName: config.mongodbUri ? undefined : 'sdglearn' };
+  return { uri, local, dbName: config.databaseName };
 }
 
 async function main() {
@@ -42,6 +42,7 @@ async function main() {
   if (config.env === 'production' && !config.smtpUrl) {
     logger.warn('SMTP_URL is not set: e-mails such as password resets are written to DATA_DIR/outbox, not sent');
   }
+  for (const warning of configWarnings(config)) logger.warn(warning);
   const log = { info: (m: string) => logger.info(m), warn: (m: string) => logger.warn(m) };
 
   let local: LocalDatabase | undefined;

@@ -10,6 +10,13 @@ export type Config = Readonly<{
   sessionSecret: string;
   logLevel: string;
   trustProxy: boolean;
+  /**
+   * The `Secure` attribute of our cookies: true when BASE_URL is https (browsers then send them only
+   * over TLS), 'auto' when a trusted proxy says per request whether it terminated TLS, else false.
+   */
+  secureCookies: CookieSecurity;
+  /** the database the app uses: the one MONGODB_URI names, else `sdglearn` */
+  databaseName: string;
   /** unset: e-mails are written to DATA_DIR/outbox instead of being sent */
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -23,6 +30,8 @@ export type Config = Readonly<{
   /** argon2id cost; cheaper in tests only, where hashing speed is all that matters */
   passwordHashing: Readonly<{ memoryCost: number; timeCost: number; parallelism: number }>;
 }>;
+
+export type CookieSecurity = boolean | 'auto';
 
 /** Thrown with every configuration problem at once, one per variable. */
 export class ConfigError extends Error {
@@ -50,15 +59,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0] ?? 'environment')} ${i.message}`));
   }
   const e = parsed.data;
+  const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const trustProxy = e.TRUST_PROXY === 'true';
   return Object.freeze({
     env: e.NODE_ENV,
     port: e.PORT,
     mongodbUri: e.MONGODB_URI,
     dataDir: path.resolve(e.DATA_DIR),
-    baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    baseUrl,
     sessionSecret: e.SESSION_SECRET ?? DEV_SECRET,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
-    trustProxy: e.TRUST_PROXY === 'true',
+    trustProxy,
+    secureCookies: baseUrl.startsWith('https://') ? true : trustProxy ? 'auto' : false,
+    databaseName: (e.MONGODB_URI && databaseNamedIn(e.MONGODB_URI)) || DEFAULT_DATABASE,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? 'SDG Learn <no-reply@localhost>',
     certificates: Object.freeze({
@@ -68,4 +81,35 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     }),
     passwordHashing: Object.freeze(e.NODE_ENV === 'test' ? TEST_HASHING : HASHING),
   });
+}
+
+const DEFAULT_DATABASE = 'sdglearn';
+
+/**
+ * The database a connection string names in its path (`mongodb://h1,h2/<name>?…`), if any. Parsed by
+ * hand because a URI with several hosts is not a WHATWG URL; credentials cannot hold a raw `/`.
+ */
+export function databaseNamedIn(uri: string): string | undefined {
+  const name = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(uri)?.[1];
+  return name ? decodeURIComponent(name) : undefined;
+}
+
+/**
+ * What an operator should hear at start-up about a configuration that runs but is likely wrong.
+ * Cookies are the usual trap: a `Secure` cookie on a plain-HTTP site is never sent back, and an
+ * https site behind a proxy that is not trusted never sees a secure request, so nobody stays signed in.
+ */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.env !== 'production') return warnings;
+  if (!config.baseUrl.startsWith('https://')) {
+    warnings.push(
+      `BASE_URL is plain HTTP (${config.baseUrl}): session cookies are not marked Secure and travel unencrypted; put the site behind HTTPS and set BASE_URL=https://…`,
+    );
+  } else if (!config.trustProxy) {
+    warnings.push(
+      'BASE_URL is https but TRUST_PROXY is not true: this server speaks plain HTTP, so behind a TLS proxy set TRUST_PROXY=true (and have the proxy send X-Forwarded-Proto), or no session cookie will be set',
+    );
+  }
+  return warnings;
 }

@@ -1,1 +1,1 @@
-export { type Config, ConfigError, loadConfig } from './config';
+export { type Config, ConfigError, type CookieSecurity, configWarnings, databaseNamedIn, loadConfig } from './config';

@@ -66,12 +66,17 @@ export function i18nHandler(instance: I18n) {
 }
 
 /** Remembers a language in a cookie for a year, so the next page (signed in or not) keeps it. */
-export function setLanguageCookie(res: Response, lng: Language, secure: boolean) {
-  res.cookie(LANGUAGE_COOKIE, lng, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', httpOnly: true, secure });
+export function setLanguageCookie(res: Response, lng: Language, secure: boolean | 'auto') {
+  res.cookie(LANGUAGE_COOKIE, lng, {
+    maxAge: 365 * 24 * 3600 * 1000,
+    sameSite: 'lax',
+    httpOnly: true,
+    secure: secure === 'auto' ? res.req.secure : secure,
+  });
 }
 
 /** An explicit `?lng=` choice is remembered in a cookie, so the next page keeps the language. */
-export function rememberLanguageChoice(secure: boolean) {
+export function rememberLanguageChoice(secure: boolean | 'auto') {
   return (req: Request, res: Response, next: NextFunction) => {
     const lng = req.query.lng;
     if (isLanguage(lng) && req.cookies?.[LANGUAGE_COOKIE] !== lng) setLanguageCookie(res, lng, secure);

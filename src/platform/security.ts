@@ -2,8 +2,13 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { csrfSync } from 'csrf-sync';
 import helmet from 'helmet';
 
-/** Helmet with a CSP that allows no inline script or style: everything comes from our own origin. */
-export function securityHeaders(production: boolean): RequestHandler {
+/**
+ * Helmet with a CSP that allows no inline script or style: everything comes from our own origin.
+ * HSTS and upgrade-insecure-requests only on an https site: on plain HTTP the upgrade would send the
+ * browser to fetch our CSS over a TLS port nobody listens on.
+ */
+export function securityHeaders(options: { https: boolean }): RequestHandler {
+  const { https } = options;
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -18,10 +23,10 @@ export function securityHeaders(production: boolean): RequestHandler {
         frameAncestors: ["'none'"],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
-        ...(production ? { upgradeInsecureRequests: [] } : {}),
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
       },
     },
-    strictTransportSecurity: production,
+    strictTransportSecurity: https,
     crossOriginEmbedderPolicy: false,
   });
 }

@@ -15,7 +15,8 @@ const SESSION_TTL_SECONDS = 14 * 24 * 3600;
 export function sessionMiddleware(options: {
   connection: Connection;
   secret: string;
-  secureCookie: boolean;
+  /** 'auto': Secure exactly when the request came over TLS, as a trusted proxy reports it */
+  secureCookie: boolean | 'auto';
 }): RequestHandler {
   const store = MongoStore.create({
     client: options.connection.getClient(),

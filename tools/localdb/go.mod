@@ -4,7 +4,7 @@ go 1.24
 
 require (
 	github.com/FerretDB/FerretDB v1.24.2
-	modernc.org/sqlite v1.32.0
+	modernc.org/sqlite v1.32.0 // indirect
 )
 
 require (

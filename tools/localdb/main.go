@@ -2,6 +2,9 @@
 // MongoDB-compatible database. FerretDB's own command cannot be `go install`ed
 // (it panics without a generated version file), so we embed its library instead.
 //
+// It is built with `go build -overlay`, which lays the files in _ferretdb/ over FerretDB's own
+// (see _ferretdb/README.md): they push indexed equality and $in filters down to SQLite.
+//
 // It listens on the given loopback address (port 0 picks a free port) and prints
 // one line, `READY mongodb://host:port/`, once it accepts connections, so the
 // launcher that started it knows where to connect without racing for a port.
@@ -16,7 +19,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
-	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -64,9 +66,6 @@ func main() {
 
 	// MongoDBURI waits until the listener is bound, so the line below means "ready".
 	uri := f.MongoDBURI()
-	indexer := &idIndexer{dir: abs, logger: logger}
-	indexer.pass(ctx)
-	go indexer.run(ctx, 2*time.Second)
 	fmt.Printf("READY %s\n", uri)
 
 	<-done

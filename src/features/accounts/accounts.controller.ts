@@ -50,7 +50,7 @@ function startSession(req: Request, res: Response, next: NextFunction, user: Acc
   });
 }
 
-export function accountsController(deps: { accounts: AccountsService; passport: AppPassport; secureCookies: boolean }) {
+export function accountsController(deps: { accounts: AccountsService; passport: AppPassport; secureCookies: boolean | 'auto' }) {
   const { accounts, passport, secureCookies } = deps;
   return {
     /** GET /register — the sign-up form */

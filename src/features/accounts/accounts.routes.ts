@@ -17,7 +17,7 @@ export function accountsRouter(deps: {
   accounts: AccountsService;
   resets: PasswordResetService;
   passport: AppPassport;
-  secureCookies: boolean;
+  secureCookies: boolean | 'auto';
 }): Router {
   const router = Router();
   const auth = accountsController(deps);

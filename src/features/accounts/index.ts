@@ -41,7 +41,8 @@ export function createAccounts(deps: {
   mailer: Mailer;
   baseUrl: string;
   hashing: HashingCost;
-  secureCookies: boolean;
+  /** 'auto': Secure when the request came over TLS (a trusted proxy's X-Forwarded-Proto) */
+  secureCookies: boolean | 'auto';
 }) {
   const { connection } = deps;
   const hasher = createPasswordHasher(deps.hashing);

@@ -13,6 +13,7 @@ import { auditLogFor } from '../audit';
 import type { ContentService } from '../content';
 import { type LearningEvents, learningModels } from '../learning';
 import { createIssuing } from './certificate-issuing';
+import { createCertificateRecords } from './certificate-records';
 import { certificateModels } from './certificate.model';
 import { certificatesAdminController } from './certificates-admin.controller';
 import { certificatesController } from './certificates.controller';
@@ -24,6 +25,16 @@ import { createCredentialSigner } from './credential';
 import { loadSigningKey } from './signing-key';
 
 export { type CertificateModels, certificateModels } from './certificate.model';
+export {
+  type CertificateEvent,
+  type CertificateRecord,
+  type CertificateRecordsReader,
+  createCertificateRecords,
+  validCertificate,
+} from './certificate-records';
+
+/** The certificates' read functions on this connection, for features that report on learners. */
+export const certificateRecordsOn = (connection: Connection) => createCertificateRecords(certificateModels(connection));
 export { formatCode, parseCode } from './certificate-code';
 export type { CertificateService } from './certificates.service';
 

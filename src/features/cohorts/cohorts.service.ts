@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { inChunks } from '../../platform/database';
 import type { AttemptLimiter } from '../../platform/attempt-limiter';
 import type { Language } from '../../platform/i18n';
 import { can, type Role } from '../../platform/roles';
@@ -7,7 +8,6 @@ import type { AuditLog } from '../audit';
 import type { CreateCohortInput } from './cohorts.schemas';
 import { type CohortDoc, type CohortModels, memberKey } from './cohorts.models';
 import { codeExpiresAt, isWellFormedJoinCode, newJoinCode, normalizeJoinCode } from './join-codes';
-import { cohortUserFilter } from './cohort-queries';
 
 export type Actor = { id: string; email: string; role: Role };
 
@@ -166,7 +166,7 @@ export function createCohortsService(deps: {
      */
     async enrol<E extends { email: string }>(cohortId: string, entries: E[]): Promise<EnrolReport<E>> {
       const wanted = new Set(entries.map((e) => e.email));
-      const users = await User.find(cohortUserFilter('email', [...wanted]), { email: 1, name: 1 }).lean();
+      const users = await inChunks([...wanted], (emails) => User.find({ email: { $in: emails } }, { email: 1, name: 1 }).lean());
       const found = users.filter((u) => wanted.has(u.email));
       const members = new Set(
         (await CohortMember.find({ cohortId }, { userId: 1 }).lean()).map((m) => m.userId),

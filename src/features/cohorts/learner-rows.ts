@@ -1,8 +1,10 @@
-import { type Collection, type Document, ObjectId } from 'mongodb';
+import { Types } from 'mongoose';
+import { chunked, inChunks } from '../../platform/database';
 import type { Language } from '../../platform/i18n';
-import { type ModuleStatus, moduleStatus } from '../learning';
-import { IN_LIMIT } from './cohort-queries';
-import { type DocCursor, SortedRuns } from './sorted-runs';
+import type { UserModel } from '../accounts';
+import type { CertificateRecord, CertificateRecordsReader } from '../certificates';
+import { foldModule, type LearnerRecords, type LearnerRecordsReader, lastActivity, type ModuleShape, type ModuleStatus } from '../learning';
+import type { CohortModels } from './cohorts.models';
 
 /** One learner's figures for one published module, counted as the learner's own pages count them. */
 export type ModuleCell = {
@@ -31,204 +33,104 @@ export type LearnerRow = {
   overall: OverallStatus;
   lastActivity?: Date;
   courseCompletedAt?: Date;
-  /** when the learner's valid certificate was issued (or the course completed, see `certificates`) */
+  /** when the learner's valid certificate was issued */
   certificateAt?: Date;
 };
 
-export type ModuleInfo = { moduleId: string; lessonIds: ReadonlySet<string> };
-
-export type ProgressCollections = {
-  members: Collection;
-  users: Collection;
-  lessons: Collection;
-  attempts: Collection;
-  grades: Collection;
-  moduleCompletions: Collection;
-  courseCompletions: Collection;
-  /**
-   * The certificates feature's records, when its collection exists (otherwise a course completion
-   * stands for a certificate), with the codes of revoked certificates.
-   */
-  certificates?: { collection: Collection; revoked: ReadonlySet<string> };
-};
-
-type Doc = Document & { userId: string };
-const BATCH = 1000;
-
-const dateOf = (d: unknown) => (d instanceof Date ? d : undefined);
-const latest = (dates: (Date | undefined)[]) =>
-  dates.reduce<Date | undefined>((max, d) => (d && (!max || d > max) ? d : max), undefined);
+export type Member = { userId: string; enrolledAt: Date };
+type Person = { _id: Types.ObjectId; name: string; email: string; language: Language };
 
 /**
- * The learner's valid certificate: their latest generation (a re-issue supersedes the ones before),
- * unless it was revoked.
+ * Where the rows come from: the cohort's members, and the read functions the learning,
+ * certificates and accounts features export. Cohorts never opens their collections itself.
  */
-export function validCertificate(certificates: readonly Document[], revoked: ReadonlySet<string>): Document | undefined {
-  const latest = certificates.reduce<Document | undefined>((a, c) => (!a || c.generation > a.generation ? c : a), undefined);
-  return latest && !revoked.has(String(latest._id)) ? latest : undefined;
-}
+export type RowSources = {
+  members: CohortModels['CohortMember'];
+  User: UserModel;
+  learning: LearnerRecordsReader;
+  certificates: CertificateRecordsReader;
+};
 
-/** Folds one learner's records into the row the trainer sees (the same rules as progress.service). */
+/** Folds one learner's records into the row the trainer sees, with learning's own fold. */
 export function foldLearner(input: {
-  member: Doc;
-  user: Document | undefined;
-  modules: readonly ModuleInfo[];
-  lessons: Doc[];
-  attempts: Doc[];
-  grades: Doc[];
-  moduleCompletions: Doc[];
-  courseCompletions: Doc[];
-  /** undefined while there is no certificates collection */
-  certificates: { docs: Doc[]; revoked: ReadonlySet<string> } | undefined;
+  member: Member;
+  user: Omit<Person, '_id'> | undefined;
+  modules: readonly ModuleShape[];
+  records: LearnerRecords;
+  certificate: CertificateRecord | undefined;
 }): LearnerRow {
-  const { member, user, lessons, attempts, grades, moduleCompletions } = input;
-  const cells = input.modules.map((m): ModuleCell => {
-    const lessonsDone = new Set(lessons.filter((l) => l.moduleId === m.moduleId && m.lessonIds.has(l.lessonId)).map((l) => l.lessonId)).size;
-    const tries = attempts.filter((a) => a.moduleId === m.moduleId).length;
-    const graded = grades.filter((g) => g.moduleId === m.moduleId);
-    const scores = graded.map((g) => g.scorePercent as number);
-    const done = moduleCompletions.some((c) => c.moduleId === m.moduleId);
-    const status = moduleStatus({ completed: done, lessonsDone, lessonsTotal: m.lessonIds.size, attempts: tries });
+  const { member, user, records } = input;
+  const modules = input.modules.map((m): ModuleCell => {
+    const p = foldModule(records, m);
     return {
       moduleId: m.moduleId,
-      lessonsDone,
-      lessonsTotal: m.lessonIds.size,
-      attempts: tries,
-      failed: graded.filter((g) => !g.passed).length,
-      passed: graded.some((g) => g.passed === true),
-      bestScore: scores.length > 0 ? Math.max(...scores) : undefined,
-      status,
+      lessonsDone: p.lessonsDone,
+      lessonsTotal: p.lessonsTotal,
+      attempts: p.attempts,
+      failed: p.failed,
+      passed: p.passingGrade !== undefined,
+      bestScore: p.bestScore,
+      status: p.status,
     };
   });
-  const courseCompletedAt = dateOf(input.courseCompletions[0]?.completedAt);
-  const certificate = input.certificates ? validCertificate(input.certificates.docs, input.certificates.revoked) : input.courseCompletions[0];
-  const lastActivity = latest([
-    ...lessons.map((l) => dateOf(l.completedAt)),
-    ...attempts.map((a) => dateOf(a.startedAt)),
-    ...grades.map((g) => dateOf(g.gradedAt)),
-    ...moduleCompletions.map((c) => dateOf(c.completedAt)),
-    courseCompletedAt,
-  ]);
-  const started = lessons.length > 0 || attempts.length > 0;
+  const courseCompletedAt = records.courseCompletion?.completedAt;
+  const started = records.lessons.length > 0 || records.attempts.length > 0;
   return {
     userId: member.userId,
     name: user?.name ?? '',
     email: user?.email ?? '',
     language: user?.language ?? 'en',
     enrolledAt: member.enrolledAt,
-    modules: cells,
+    modules,
     overall: courseCompletedAt ? 'completed' : started ? 'inProgress' : 'notStarted',
-    lastActivity,
+    lastActivity: lastActivity(records),
     courseCompletedAt,
-    certificateAt: certificate ? dateOf(certificate.issuedAt ?? certificate.completedAt) : undefined,
+    certificateAt: input.certificate?.issuedAt,
   };
 }
 
-/** The cohort's first IN_LIMIT + 1 members, then the rest of the same cursor: small cohorts are known in full. */
-async function openMembers(members: Collection, cohortId: string) {
-  const cursor = members.find<Doc>({ cohortId }, { projection: { userId: 1, enrolledAt: 1 } }).sort({ userId: 1 }).batchSize(BATCH);
-  const head: Doc[] = [];
-  while (head.length <= IN_LIMIT) {
-    const doc = await cursor.next();
-    if (!doc) break;
-    head.push(doc);
-  }
-  const small = head.length <= IN_LIMIT;
-  let i = 0;
-  const merged: DocCursor<Doc> = {
-    next: async () => (i < head.length ? head[i++]! : small ? null : cursor.next()),
-    close: () => cursor.close(),
-  };
-  return { cursor: merged, ids: small ? head.map((m) => m.userId) : undefined };
+/** The people behind a set of user ids, by id: accounts' collection read by primary key. */
+async function peopleOf(User: UserModel, userIds: readonly string[]): Promise<Map<string, Person>> {
+  const ids = userIds.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+  const people = await inChunks(ids, (chunk) => User.find({ _id: { $in: chunk } }, { name: 1, email: 1, language: 1 }).lean<Person[]>());
+  return new Map(people.map((p) => [String(p._id), p]));
 }
 
 /**
- * Every learner of the cohort with their figures, in user-id order, streamed: one sorted query per
- * collection, merged learner by learner, so memory does not grow with the cohort (the CSV export
- * relies on it) and the number of queries does not either.
+ * The rows of the given members, in their order: one query per collection for each IN_CHUNK
+ * learners, so a page costs the same whatever the number of other learners on the platform.
  */
-export async function* learnerRows(sources: ProgressCollections, cohortId: string, modules: readonly ModuleInfo[]): AsyncGenerator<LearnerRow> {
-  const members = await openMembers(sources.members, cohortId);
-  const ids = members.ids;
-  const byUser = ids ? { userId: { $in: ids } } : {};
-  const open = (c: Collection, projection: Document) =>
-    new SortedRuns<Doc>(c.find<Doc>(byUser, { projection }).sort({ userId: 1 }).batchSize(BATCH), (d) => d.userId);
-  const users = new SortedRuns<Document>(
-    sources.users
-      .find(ids ? { _id: { $in: ids.map((id) => new ObjectId(id)) } } : {}, { projection: { name: 1, email: 1, language: 1 } })
-      .sort({ _id: 1 })
-      .batchSize(BATCH),
-    (u) => String(u._id),
-  );
-  const runs = {
-    lessons: open(sources.lessons, { userId: 1, moduleId: 1, lessonId: 1, completedAt: 1 }),
-    attempts: open(sources.attempts, { userId: 1, moduleId: 1, startedAt: 1 }),
-    grades: open(sources.grades, { userId: 1, moduleId: 1, scorePercent: 1, passed: 1, gradedAt: 1 }),
-    moduleCompletions: open(sources.moduleCompletions, { userId: 1, moduleId: 1, completedAt: 1 }),
-    courseCompletions: open(sources.courseCompletions, { userId: 1, completedAt: 1 }),
-    certificates: sources.certificates ? open(sources.certificates.collection, { userId: 1, generation: 1, issuedAt: 1 }) : undefined,
-  };
-  const all = [members.cursor, users, ...Object.values(runs).filter((r) => r !== undefined)];
-  try {
-    await Promise.all([users, ...Object.values(runs)].map((r) => r?.prime()));
-    for (let member = await members.cursor.next(); member; member = await members.cursor.next()) {
-      const key = member.userId;
-      yield foldLearner({
-        member,
-        user: (await users.take(key))[0],
-        modules,
-        lessons: await runs.lessons.take(key),
-        attempts: await runs.attempts.take(key),
-        grades: await runs.grades.take(key),
-        moduleCompletions: await runs.moduleCompletions.take(key),
-        courseCompletions: await runs.courseCompletions.take(key),
-        certificates: runs.certificates && sources.certificates
-          ? { docs: await runs.certificates.take(key), revoked: sources.certificates.revoked }
-          : undefined,
-      });
-    }
-  } finally {
-    await Promise.all(all.map((c) => c.close().catch(() => {})));
-  }
-}
-
-/**
- * Every learner's row at once, for the pages, which sort and count all of them anyway: one unsorted
- * query per collection, all at the same time, each document put with its learner. Unsorted, because
- * FerretDB sorts in memory and a sorted 50,000-learner scan took 93–149 s where an unsorted one took
- * 69–77 s (measured); the export keeps the sorted merge above, which needs no memory per learner.
- */
-export async function collectLearnerRows(sources: ProgressCollections, cohortId: string, modules: readonly ModuleInfo[]): Promise<LearnerRow[]> {
-  const members = await sources.members.find<Doc>({ cohortId }, { projection: { userId: 1, enrolledAt: 1 } }).toArray();
-  const ids = members.length <= IN_LIMIT ? members.map((m) => m.userId) : undefined;
-  const byUser = ids ? { userId: { $in: ids } } : {};
-  type Bucket = { user?: Document; lessons: Doc[]; attempts: Doc[]; grades: Doc[]; moduleCompletions: Doc[]; courseCompletions: Doc[]; certificates: Doc[] };
-  type Listed = Exclude<keyof Bucket, 'user'>;
-  const buckets = new Map<string, Bucket>(
-    members.map((m) => [m.userId, { lessons: [], attempts: [], grades: [], moduleCompletions: [], courseCompletions: [], certificates: [] }]),
-  );
-  const fill = async (c: Collection, projection: Document, into: Listed) => {
-    for await (const doc of c.find<Doc>(byUser, { projection }).batchSize(BATCH)) buckets.get(doc.userId)?.[into].push(doc);
-  };
-  const users = async () => {
-    const filter = ids ? { _id: { $in: ids.map((id) => new ObjectId(id)) } } : {};
-    for await (const u of sources.users.find(filter, { projection: { name: 1, email: 1, language: 1 } }).batchSize(BATCH)) {
-      const bucket = buckets.get(String(u._id));
-      if (bucket) bucket.user = u;
-    }
-  };
-  await Promise.all([
-    users(),
-    fill(sources.lessons, { userId: 1, moduleId: 1, lessonId: 1, completedAt: 1 }, 'lessons'),
-    fill(sources.attempts, { userId: 1, moduleId: 1, startedAt: 1 }, 'attempts'),
-    fill(sources.grades, { userId: 1, moduleId: 1, scorePercent: 1, passed: 1, gradedAt: 1 }, 'grades'),
-    fill(sources.moduleCompletions, { userId: 1, moduleId: 1, completedAt: 1 }, 'moduleCompletions'),
-    fill(sources.courseCompletions, { userId: 1, completedAt: 1 }, 'courseCompletions'),
-    sources.certificates ? fill(sources.certificates.collection, { userId: 1, generation: 1, issuedAt: 1 }, 'certificates') : undefined,
+export async function rowsOf(sources: RowSources, members: readonly Member[], modules: readonly ModuleShape[]): Promise<LearnerRow[]> {
+  const ids = members.map((m) => m.userId);
+  const [records, certificates, people] = await Promise.all([
+    sources.learning.ofLearners(ids),
+    sources.certificates.validOf(ids),
+    peopleOf(sources.User, ids),
   ]);
-  return members.map((member) => {
-    const b = buckets.get(member.userId)!;
-    const certificates = sources.certificates ? { docs: b.certificates, revoked: sources.certificates.revoked } : undefined;
-    return foldLearner({ member, modules, ...b, user: b.user, certificates });
-  });
+  return members.map((member) =>
+    foldLearner({
+      member,
+      user: people.get(member.userId),
+      modules,
+      records: records.get(member.userId)!,
+      certificate: certificates.get(member.userId),
+    }),
+  );
+}
+
+const membersOf = (sources: RowSources, cohortId: string) =>
+  sources.members.find({ cohortId }, { userId: 1, enrolledAt: 1 }).lean<Member[]>();
+
+/** Every learner's row at once, for the pages, which sort and count all of them anyway. */
+export async function collectLearnerRows(sources: RowSources, cohortId: string, modules: readonly ModuleShape[]): Promise<LearnerRow[]> {
+  return rowsOf(sources, await membersOf(sources, cohortId), modules);
+}
+
+/**
+ * Every learner of the cohort with their figures, in user-id order, a chunk of learners at a time:
+ * only one chunk's records are in memory at once (the CSV export streams them as they come).
+ */
+export async function* learnerRows(sources: RowSources, cohortId: string, modules: readonly ModuleShape[]): AsyncGenerator<LearnerRow> {
+  const members = (await membersOf(sources, cohortId)).sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  for (const chunk of chunked(members)) yield* await rowsOf(sources, chunk, modules);
 }

@@ -46,7 +46,7 @@ export function monitoringController(deps: Deps) {
       const lng = currentLanguage(req);
       const now = clock();
       const query = matrixQuery.parse(req.query);
-      const { modules, rows, certificatesFrom } = await report.overview(cohort.id);
+      const { modules, rows } = await report.overview(cohort.id);
       const summary = summarize(rows, modules.map((m) => ({ moduleId: m.moduleId, passPercent: m.quiz.passPercent })));
       const titles = modules.map((m) => m.title[lng]);
       const funnel = funnelChart([
@@ -62,7 +62,6 @@ export function monitoringController(deps: Deps) {
         pageTitle: cohort.name,
         cohort: view,
         summary,
-        certificatesFromCompletions: certificatesFrom === 'courseCompletions',
         modules: modules.map((m, i) => ({
           id: m.moduleId,
           title: titles[i],

@@ -4,6 +4,7 @@ import { currentLanguage } from '../../platform/i18n';
 import type { ContentService, PublishedModule } from '../content';
 import { learningController, summarizeProgress } from './learning.controller';
 import type { LearningEvents } from './learning.events';
+import { createLearnerRecords } from './learner-records';
 import { learningModels } from './learning.models';
 import { learningRouter } from './learning.routes';
 import { createProgressService } from './progress.service';
@@ -13,6 +14,18 @@ export { createLearningEvents, type CourseCompleted, type LearningEvents } from 
 export { learningModels, type LearningModels } from './learning.models';
 export type { ProgressService, ModuleProgress, ModuleStatus } from './progress.service';
 export { moduleStatus } from './progress.service';
+export {
+  createLearnerRecords,
+  foldModule,
+  lastActivity,
+  type GradedAnswers,
+  type LearnerRecords,
+  type LearnerRecordsReader,
+  type ModuleShape,
+} from './learner-records';
+
+/** The learning records' read functions on this connection, for features that report on learners. */
+export const learnerRecordsOn = (connection: Connection) => createLearnerRecords(learningModels(connection));
 
 /** Wires the learning loop: progress, quizzes, the dashboard, and the progress shown on content pages. */
 export function createLearning(deps: { connection: Connection; content: ContentService; events: LearningEvents }) {
@@ -43,8 +56,7 @@ export function createLearning(deps: { connection: Connection; content: ContentS
 
   async function lessonExtras(req: Request, module: PublishedModule, lessonId: string) {
     if (!req.user) return {};
-    const p = await progress.moduleProgress(req.user.id, module);
-    return { lessonCompletedAt: p.completedLessons.get(lessonId) ?? null };
+    return { lessonCompletedAt: (await progress.lessonCompletedAt(req.user.id, module.moduleId, lessonId)) ?? null };
   }
 
   return {

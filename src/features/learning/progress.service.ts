@@ -1,31 +1,13 @@
 import { NotFoundError } from '../../platform/errors';
 import type { ContentService, PublishedModule } from '../content';
 import type { LearningEvents } from './learning.events';
-import { isDuplicateKey, type LearningModels, type ModuleCompletionDoc, type QuizGradeDoc } from './learning.models';
+import { createLearnerRecords, foldModule, type ModuleProgress, type ModuleShape } from './learner-records';
+import { isDuplicateKey, type LearningModels } from './learning.models';
 
-export type ModuleStatus = 'notStarted' | 'inProgress' | 'lessonsDone' | 'completed';
+export type { ModuleProgress, ModuleStatus } from './learner-records';
+export { moduleStatus } from './learner-records';
 
-/** The one rule for a module's status, shared by the learner's pages and the trainer's matrix. */
-export function moduleStatus(p: { completed: boolean; lessonsDone: number; lessonsTotal: number; attempts: number }): ModuleStatus {
-  if (p.completed) return 'completed';
-  if (p.lessonsDone === p.lessonsTotal) return 'lessonsDone';
-  return p.lessonsDone > 0 || p.attempts > 0 ? 'inProgress' : 'notStarted';
-}
-
-export type ModuleProgress = {
-  moduleId: string;
-  lessonsTotal: number;
-  lessonsDone: number;
-  /** lesson id → when the learner marked it complete */
-  completedLessons: Map<string, Date>;
-  attempts: number;
-  bestScore: number | undefined;
-  passingGrade: QuizGradeDoc | undefined;
-  completion: ModuleCompletionDoc | undefined;
-  status: ModuleStatus;
-  /** the first lesson not yet complete, in reading order */
-  resumeLessonId: string | undefined;
-};
+const shapeOf = (module: PublishedModule): ModuleShape => ({ moduleId: module.moduleId, lessonIds: module.lessons.map((l) => l.id) });
 
 export function createProgressService(deps: {
   models: LearningModels;
@@ -34,6 +16,7 @@ export function createProgressService(deps: {
   clock?: () => Date;
 }) {
   const { models, content, events } = deps;
+  const records = createLearnerRecords(models);
   const clock = deps.clock ?? (() => new Date());
 
   async function insertIgnoringDuplicate(insert: () => Promise<unknown>): Promise<boolean> {
@@ -89,43 +72,19 @@ export function createProgressService(deps: {
     await checkModuleCompletion(userId, module);
   }
 
+  /** The learner's progress in one module: one query per collection, keyed by learner and module. */
   async function moduleProgress(userId: string, module: PublishedModule): Promise<ModuleProgress> {
-    const [lessons, grades, completion] = await Promise.all([
-      models.LessonCompletion.find({ userId, moduleId: module.moduleId }).lean(),
-      models.QuizGrade.find({ userId, moduleId: module.moduleId }).sort({ gradedAt: 1 }).lean(),
-      models.ModuleCompletion.findOne({ userId, moduleId: module.moduleId }).lean(),
-    ]);
-    const attempts = await models.QuizAttempt.countDocuments({ userId, moduleId: module.moduleId });
-    // Progress is keyed by stable ids: completions of lessons a new version dropped no longer count.
-    const completedLessons = new Map(
-      lessons.filter((l) => module.lessonIndex.has(l.lessonId)).map((l) => [l.lessonId, l.completedAt] as const),
-    );
-    const lessonsDone = completedLessons.size;
-    const passingGrade = grades.find((g) => g.passed);
-    const bestScore = grades.length ? Math.max(...grades.map((g) => g.scorePercent)) : undefined;
-    const status = moduleStatus({ completed: Boolean(completion), lessonsDone, lessonsTotal: module.lessons.length, attempts });
-    return {
-      moduleId: module.moduleId,
-      lessonsTotal: module.lessons.length,
-      lessonsDone,
-      completedLessons,
-      attempts,
-      bestScore,
-      passingGrade,
-      completion: completion ?? undefined,
-      status,
-      resumeLessonId: module.lessons.find((l) => !completedLessons.has(l.id))?.id,
-    };
+    return foldModule(await records.ofLearner(userId, module.moduleId), shapeOf(module));
   }
 
+  /** The learner's progress in every module: one query per collection for the whole course. */
   async function courseProgress(userId: string) {
-    const modules = await content.modules();
-    const progress = await Promise.all(modules.map((m) => moduleProgress(userId, m)));
-    const courseCompletion = await models.CourseCompletion.findOne({ userId }).lean();
-    return { modules, progress, courseCompletion: courseCompletion ?? undefined };
+    const [modules, mine] = await Promise.all([content.modules(), records.ofLearner(userId)]);
+    const progress = modules.map((m) => foldModule(mine, shapeOf(m)));
+    return { modules, progress, courseCompletion: mine.courseCompletion };
   }
 
-  return { completeLesson, checkModuleCompletion, moduleProgress, courseProgress };
+  return { completeLesson, checkModuleCompletion, moduleProgress, courseProgress, lessonCompletedAt: records.lessonCompletedAt };
 }
 
 export type ProgressService = ReturnType<typeof createProgressService>;

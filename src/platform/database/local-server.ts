@@ -77,13 +77,36 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The binary's name carries a hash of our Go sources, so editing them rebuilds it. */
+/** Our files laid over FerretDB's module at build time, by their path inside it (see its README). */
+const patchDir = path.join(sourceDir, '_ferretdb');
+
+function patchFiles(): string[] {
+  return (fs.readdirSync(patchDir, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.go'))
+    .map((f) => f.split(path.sep).join('/'))
+    .sort();
+}
+
+/** The binary's name carries a hash of our Go sources and patch, so editing them rebuilds it. */
 export function ferretBinaryPath(): string {
   const hash = crypto.createHash('sha256');
   const sources = fs.readdirSync(sourceDir).filter((f) => f === 'go.mod' || f === 'go.sum' || f.endsWith('.go'));
   for (const f of sources.sort()) hash.update(f).update(fs.readFileSync(path.join(sourceDir, f)));
+  for (const f of patchFiles()) hash.update(`_ferretdb/${f}`).update(fs.readFileSync(path.join(patchDir, f)));
   const dir = process.env.LOCALDB_CACHE ?? path.join(projectRoot, 'node_modules', '.cache', 'sdg-learn');
   return path.join(dir, `localdb-${hash.digest('hex').slice(0, 16)}`);
+}
+
+/** Copies the files `keep` accepts, writable (the module cache's are read-only). */
+function copyTree(from: string, to: string, keep: (file: string) => boolean): void {
+  for (const entry of fs.readdirSync(from, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !keep(entry.name)) continue;
+    const source = path.join(entry.parentPath, entry.name);
+    const target = path.join(to, path.relative(from, source));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.rmSync(target, { force: true });
+    fs.writeFileSync(target, fs.readFileSync(source), { mode: 0o644 });
+  }
 }
 
 export async function buildFerretDb(log: Log): Promise<string> {
@@ -100,17 +123,34 @@ export async function buildFerretDb(log: Log): Promise<string> {
   const started = Date.now();
   // Built beside the target and renamed, so a concurrent builder never sees half a file.
   const tmp = `${binary}.${process.pid}.tmp`;
+  const env = { ...process.env, CGO_ENABLED: '0' };
+  // Go refuses to overlay files inside the module cache, so the pinned module is copied, our
+  // files are laid over the copy, and a go.mod beside the build replaces the module by the copy.
+  const work = `${binary}.${process.pid}.src`;
   try {
-    await execFileAsync(go, ['build', '-trimpath', '-o', tmp, '.'], {
+    const { stdout } = await execFileAsync(go, ['mod', 'download', '-json', 'github.com/FerretDB/FerretDB'], {
+      cwd: sourceDir,
+      env,
+    });
+    const moduleDir = (JSON.parse(stdout) as { Dir: string }).Dir;
+    const copy = path.join(work, 'ferretdb');
+    copyTree(moduleDir, copy, (f) => !f.endsWith('_test.go'));
+    copyTree(patchDir, copy, (f) => f.endsWith('.go'));
+    const goMod = fs.readFileSync(path.join(sourceDir, 'go.mod'), 'utf8');
+    fs.writeFileSync(path.join(work, 'build.mod'), `${goMod}\nreplace github.com/FerretDB/FerretDB => ${copy}\n`);
+    fs.copyFileSync(path.join(sourceDir, 'go.sum'), path.join(work, 'build.sum'));
+    await execFileAsync(go, ['build', '-trimpath', '-modfile', path.join(work, 'build.mod'), '-o', tmp, '.'], {
       cwd: sourceDir,
       maxBuffer: 16 * 1024 * 1024,
-      env: { ...process.env, CGO_ENABLED: '0' },
+      env,
     });
   } catch (err) {
     const stderr = String((err as { stderr?: string }).stderr ?? err).trim();
     throw new LocalDatabaseUnavailable(
       `Building the local database with Go failed (${stderr.split('\n').pop()}); set MONGODB_URI to a MongoDB server instead.`,
     );
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
   }
   fs.renameSync(tmp, binary);
   log.info(`Local database built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);

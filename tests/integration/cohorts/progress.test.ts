@@ -209,8 +209,8 @@ describe('queries per page', () => {
   });
 });
 
-describe('a cohort larger than the $in limit', () => {
-  it('when a cohort has more than 1,000 learners, then the whole collections are read once and only its learners are counted', async () => {
+describe('a cohort larger than one chunk of learners', () => {
+  it('when a cohort has more than 1,000 learners, then each collection is read a chunk of learners at a time and only its learners are counted', async () => {
     const big = await createCohort(trainer.agent, { name: 'Big cohort' });
     const users = Array.from({ length: 1001 }, (_, i) => ({
       _id: new Types.ObjectId(),

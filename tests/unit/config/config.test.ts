@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../../src/config';
+import { ConfigError, configWarnings, loadConfig } from '../../../src/config';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -55,6 +55,53 @@ describe('loadConfig', () => {
 
   it('when a variable is set to an empty string, then it counts as unset', () => {
     expect(loadConfig({ PORT: '', MONGODB_URI: '' }).port).toBe(3000);
+  });
+});
+
+describe('the database name', () => {
+  it.each([
+    ['mongodb://mongo:27017', 'sdglearn'],
+    ['mongodb://mongo:27017/', 'sdglearn'],
+    ['mongodb://mongo:27017/?replicaSet=rs0&w=majority', 'sdglearn'],
+    ['mongodb://mongo:27017/learn?replicaSet=rs0', 'learn'],
+    ['mongodb://user:p%40ss@a:27017,b:27017,c:27017/platform?replicaSet=rs0', 'platform'],
+    ['mongodb+srv://user:pw@cluster0.example.mongodb.net/sdg?retryWrites=true', 'sdg'],
+  ])('when MONGODB_URI is %s, then the app uses the database %s', (uri, name) => {
+    expect(loadConfig({ MONGODB_URI: uri }).databaseName).toBe(name);
+  });
+
+  it('when MONGODB_URI is unset, then the local database is used under the name sdglearn', () => {
+    expect(loadConfig({}).databaseName).toBe('sdglearn');
+  });
+});
+
+describe('secure cookies', () => {
+  const production = {
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'x'.repeat(40),
+    CREDENTIAL_PRIVATE_KEY: crypto.generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  };
+
+  it('when BASE_URL is https, then cookies are Secure, with or without a proxy', () => {
+    expect(loadConfig({ ...production, BASE_URL: 'https://learn.example.org' }).secureCookies).toBe(true);
+    expect(loadConfig({ BASE_URL: 'https://learn.example.org', TRUST_PROXY: 'true' }).secureCookies).toBe(true);
+  });
+
+  it('when BASE_URL is plain http, then cookies are not Secure, unless a trusted proxy reports TLS per request', () => {
+    expect(loadConfig({ ...production, BASE_URL: 'http://localhost:3000' }).secureCookies).toBe(false);
+    expect(loadConfig({}).secureCookies).toBe(false);
+    expect(loadConfig({ BASE_URL: 'http://learn.example.org', TRUST_PROXY: 'true' }).secureCookies).toBe('auto');
+  });
+
+  it('when production runs on plain HTTP, or on https without trusting the proxy, then start-up warns; a proper setup and development do not', () => {
+    expect(configWarnings(loadConfig({ ...production, BASE_URL: 'http://localhost:3000' }))).toEqual([
+      expect.stringMatching(/^BASE_URL is plain HTTP \(http:\/\/localhost:3000\)/),
+    ]);
+    expect(configWarnings(loadConfig({ ...production, BASE_URL: 'https://learn.example.org' }))).toEqual([
+      expect.stringContaining('TRUST_PROXY'),
+    ]);
+    expect(configWarnings(loadConfig({ ...production, BASE_URL: 'https://learn.example.org', TRUST_PROXY: 'true' }))).toEqual([]);
+    expect(configWarnings(loadConfig({}))).toEqual([]);
   });
 });
 

@@ -1,0 +1,166 @@
+import { inChunks } from '../../platform/database';
+import type {
+  CourseCompletionDoc,
+  LearningModels,
+  LessonCompletionDoc,
+  ModuleCompletionDoc,
+  QuizAttemptDoc,
+  QuizGradeDoc,
+} from './learning.models';
+
+/*
+ * The learning records of one learner or of a set of learners, and the one fold that turns them
+ * into progress. The learner's pages and the trainers' reports both read through here, so a rule
+ * ("a module is in progress when…") exists once, and every query filters on `userId`, the leading
+ * field of each collection's index.
+ */
+
+export type ModuleStatus = 'notStarted' | 'inProgress' | 'lessonsDone' | 'completed';
+
+export type AttemptRecord = Pick<QuizAttemptDoc, '_id' | 'userId' | 'moduleId' | 'number' | 'startedAt'>;
+export type GradeRecord = Omit<QuizGradeDoc, 'questions'>;
+export type GradedAnswers = Pick<QuizGradeDoc, 'userId' | 'moduleId' | 'questions'>;
+
+export type LearnerRecords = {
+  lessons: LessonCompletionDoc[];
+  attempts: AttemptRecord[];
+  /** oldest first */
+  grades: GradeRecord[];
+  moduleCompletions: ModuleCompletionDoc[];
+  courseCompletion: CourseCompletionDoc | undefined;
+};
+
+/** A module as the fold needs it: its lessons in reading order. */
+export type ModuleShape = { moduleId: string; lessonIds: readonly string[] };
+
+export type ModuleProgress = {
+  moduleId: string;
+  lessonsTotal: number;
+  lessonsDone: number;
+  /** lesson id → when the learner marked it complete */
+  completedLessons: Map<string, Date>;
+  /** quiz attempts drawn, graded or not */
+  attempts: number;
+  /** graded attempts that did not pass */
+  failed: number;
+  bestScore: number | undefined;
+  /** the first graded attempt that passed */
+  passingGrade: GradeRecord | undefined;
+  completion: ModuleCompletionDoc | undefined;
+  status: ModuleStatus;
+  /** the first lesson not yet complete, in reading order */
+  resumeLessonId: string | undefined;
+};
+
+/** The one rule for a module's status, shared by the learner's pages and the trainer's matrix. */
+export function moduleStatus(p: { completed: boolean; lessonsDone: number; lessonsTotal: number; attempts: number }): ModuleStatus {
+  if (p.completed) return 'completed';
+  if (p.lessonsDone === p.lessonsTotal) return 'lessonsDone';
+  return p.lessonsDone > 0 || p.attempts > 0 ? 'inProgress' : 'notStarted';
+}
+
+export const noRecords = (): LearnerRecords => ({ lessons: [], attempts: [], grades: [], moduleCompletions: [], courseCompletion: undefined });
+
+/**
+ * One learner's progress in one module. Progress is keyed by stable ids: completions of lessons a
+ * new version dropped no longer count.
+ */
+export function foldModule(records: LearnerRecords, module: ModuleShape): ModuleProgress {
+  const { moduleId } = module;
+  const inModule = new Set(module.lessonIds);
+  const completedLessons = new Map(
+    records.lessons.filter((l) => l.moduleId === moduleId && inModule.has(l.lessonId)).map((l) => [l.lessonId, l.completedAt] as const),
+  );
+  const grades = records.grades.filter((g) => g.moduleId === moduleId);
+  const attempts = records.attempts.filter((a) => a.moduleId === moduleId).length;
+  const completion = records.moduleCompletions.find((c) => c.moduleId === moduleId);
+  const lessonsDone = completedLessons.size;
+  return {
+    moduleId,
+    lessonsTotal: module.lessonIds.length,
+    lessonsDone,
+    completedLessons,
+    attempts,
+    failed: grades.filter((g) => !g.passed).length,
+    bestScore: grades.length ? Math.max(...grades.map((g) => g.scorePercent)) : undefined,
+    passingGrade: grades.find((g) => g.passed),
+    completion,
+    status: moduleStatus({ completed: Boolean(completion), lessonsDone, lessonsTotal: module.lessonIds.length, attempts }),
+    resumeLessonId: module.lessonIds.find((id) => !completedLessons.has(id)),
+  };
+}
+
+/** When the learner last did anything the records show. */
+export function lastActivity(records: LearnerRecords): Date | undefined {
+  const dates = [
+    ...records.lessons.map((l) => l.completedAt),
+    ...records.attempts.map((a) => a.startedAt),
+    ...records.grades.map((g) => g.gradedAt),
+    ...records.moduleCompletions.map((c) => c.completedAt),
+    records.courseCompletion?.completedAt,
+  ];
+  return dates.reduce<Date | undefined>((max, d) => (d instanceof Date && (!max || d > max) ? d : max), undefined);
+}
+
+const byGradedAt = (a: GradeRecord, b: GradeRecord) => a.gradedAt.getTime() - b.gradedAt.getTime();
+/** Attempts and grades without the drawn questions and answers, which only the quiz pages need. */
+const WITHOUT_QUESTIONS = { questions: 0 } as const;
+
+export function createLearnerRecords(models: LearningModels) {
+  const { LessonCompletion, QuizAttempt, QuizGrade, ModuleCompletion, CourseCompletion } = models;
+
+  return {
+    /** One learner's records (in one module, if given): one query per collection. */
+    async ofLearner(userId: string, moduleId?: string): Promise<LearnerRecords> {
+      const filter = moduleId ? { userId, moduleId } : { userId };
+      const [lessons, attempts, grades, moduleCompletions, courseCompletion] = await Promise.all([
+        LessonCompletion.find(filter).lean<LessonCompletionDoc[]>(),
+        QuizAttempt.find(filter, WITHOUT_QUESTIONS).lean<AttemptRecord[]>(),
+        QuizGrade.find(filter, WITHOUT_QUESTIONS).lean<GradeRecord[]>(),
+        ModuleCompletion.find(filter).lean<ModuleCompletionDoc[]>(),
+        moduleId ? undefined : CourseCompletion.findOne({ userId }).lean<CourseCompletionDoc>(),
+      ]);
+      return { lessons, attempts, grades: grades.sort(byGradedAt), moduleCompletions, courseCompletion: courseCompletion ?? undefined };
+    },
+
+    /**
+     * The records of a set of learners, by learner: one query per collection for each IN_CHUNK
+     * learners, whatever the number of other learners on the platform.
+     */
+    async ofLearners(userIds: readonly string[]): Promise<Map<string, LearnerRecords>> {
+      const byUser = new Map(userIds.map((id) => [id, noRecords()]));
+      const filter = (ids: string[]) => ({ userId: { $in: ids } });
+      const [lessons, attempts, grades, moduleCompletions, courseCompletions] = await Promise.all([
+        inChunks(userIds, (ids) => LessonCompletion.find(filter(ids)).lean<LessonCompletionDoc[]>()),
+        inChunks(userIds, (ids) => QuizAttempt.find(filter(ids), WITHOUT_QUESTIONS).lean<AttemptRecord[]>()),
+        inChunks(userIds, (ids) => QuizGrade.find(filter(ids), WITHOUT_QUESTIONS).lean<GradeRecord[]>()),
+        inChunks(userIds, (ids) => ModuleCompletion.find(filter(ids)).lean<ModuleCompletionDoc[]>()),
+        inChunks(userIds, (ids) => CourseCompletion.find(filter(ids)).lean<CourseCompletionDoc[]>()),
+      ]);
+      for (const l of lessons) byUser.get(l.userId)?.lessons.push(l);
+      for (const a of attempts) byUser.get(a.userId)?.attempts.push(a);
+      for (const g of grades.sort(byGradedAt)) byUser.get(g.userId)?.grades.push(g);
+      for (const c of moduleCompletions) byUser.get(c.userId)?.moduleCompletions.push(c);
+      for (const c of courseCompletions) {
+        const records = byUser.get(c.userId);
+        if (records) records.courseCompletion = c;
+      }
+      return byUser;
+    },
+
+    /** The graded answers of a set of learners, for per-question figures. */
+    gradedAnswersOf(userIds: readonly string[]): Promise<GradedAnswers[]> {
+      return inChunks(userIds, (ids) =>
+        QuizGrade.find({ userId: { $in: ids } }, { userId: 1, moduleId: 1, questions: 1 }).lean<GradedAnswers[]>(),
+      );
+    },
+
+    /** When the learner completed one lesson, if they did: one lookup on the completion's unique key. */
+    async lessonCompletedAt(userId: string, moduleId: string, lessonId: string): Promise<Date | undefined> {
+      const found = await LessonCompletion.findOne({ userId, moduleId, lessonId }, { completedAt: 1 }).lean<LessonCompletionDoc>();
+      return found?.completedAt;
+    },
+  };
+}
+
+export type LearnerRecordsReader = ReturnType<typeof createLearnerRecords>;
