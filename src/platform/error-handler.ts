@@ -66,6 +66,13 @@ function ensureViewLocals(req: Request, res: Response, i18n: I18n) {
 export function errorHandler(logger: Logger, i18n: I18n): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) {
+      // The answer is complete (express-session reports a failed save after it ended the response,
+      // e.g. while the database is down): passing the error on would make Express destroy the
+      // socket under a response the client is still reading.
+      if (res.writableEnded) {
+        (req.log ?? logger).warn({ err }, 'error after the response was sent');
+        return;
+      }
       next(err);
       return;
     }
