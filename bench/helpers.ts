@@ -27,7 +27,9 @@ export async function benchDatabase(name: string) {
 
 /** The real app on an ephemeral loopback port. */
 export async function benchServer(connection: Connection) {
-  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'bench-secret-bench-secret' });
+  // behind one trusted proxy: a benchmark stands for many learners, so it may say which address each
+  // request comes from (X-Forwarded-For) and per-address limits count them apart, as in production
+  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'bench-secret-bench-secret', TRUST_PROXY: 'true' });
   const app = createApp({ config, connection, logger: createLogger('silent') });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

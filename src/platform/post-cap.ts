@@ -10,7 +10,10 @@ export type PostCap = { max: number; windowMs: number };
  * coarse cap per address stops it before the body is read. The finer limits (logins, sign-ups,
  * reset links) are the services' own.
  */
-export const DEFAULT_POST_CAP: PostCap = { max: 1200, windowMs: 5 * 60_000 };
+// The check counts the address's posts in the window, so a short window keeps it cheap even for
+// an address at the cap: at most max + 1 small documents read per post (300 a minute still lets a
+// room of 30 people behind one address each post a form every 6 seconds).
+export const DEFAULT_POST_CAP: PostCap = { max: 300, windowMs: 60_000 };
 
 export function capPostsPerAddress(limiter: AttemptLimiter, cap: PostCap = DEFAULT_POST_CAP): RequestHandler {
   return async (req, res, next) => {
