@@ -5,6 +5,7 @@ import { createCertificateIndexes } from './features/certificates';
 import { createCohortIndexes } from './features/cohorts';
 import { contentModels, createContentService, formatPackageError, InvalidContentError } from './features/content';
 import { learningModels } from './features/learning';
+import { createPlanIndexes } from './features/plans';
 import type { Logger } from './platform/logger';
 import { modulesDir } from './platform/paths';
 
@@ -19,6 +20,7 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
   for (const model of Object.values(learningModels(connection))) await model.createIndexes();
   await createCertificateIndexes(connection);
   await createCohortIndexes(connection);
+  await createPlanIndexes(connection);
 }
 
 /**
