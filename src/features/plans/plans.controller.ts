@@ -54,7 +54,7 @@ export function plansController(plans: PlansService) {
       heading: req.t('plans:plan.heading'),
       subtitle: where ? req.t('plans:plan.forPlace', { place: where }) : req.t('plans:plan.noPlace'),
       preparedBy: req.t('plans:plan.preparedBy', { name: plan.learner.name }),
-      generatedOn: req.t('plans:plan.generatedOn', { date: new Date().toISOString().slice(0, 10) }),
+      generatedOn: req.t('plans:plan.generatedOn', { date: new Intl.DateTimeFormat(lng, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date()) }),
       notStarted: req.t('plans:plan.notStarted'),
       empty: req.t('plans:plan.empty'),
     };
