@@ -121,7 +121,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(learning.router(requireRight('learn')));
   app.use(certificates.router);
   const cohorts = createCohorts({ connection, content, baseUrl: config.baseUrl, verifyCsrf: csrf.verifyParsedForm });
-  app.use(createPlans({ connection, content, cohorts: cohorts.service, mailer, i18n, baseUrl: config.baseUrl }).router);
+  const onMailError = (err: unknown) => logger.error({ err }, 'plan feedback e-mail failed');
+  app.use(createPlans({ connection, content, cohorts: cohorts.service, mailer, i18n, baseUrl: config.baseUrl, onMailError }).router);
   app.use(cohorts.router);
   for (const router of deps.extraRouters ?? []) app.use(router);
 

@@ -17,7 +17,15 @@ import { createPlansService } from './plans.service';
 export { planModels } from './plans.models';
 export type { PlansService } from './plans.service';
 
-export function createPlans(deps: { connection: Connection; content: ContentService; cohorts: CohortsService; mailer: Mailer; i18n: I18n; baseUrl: string }) {
+export function createPlans(deps: {
+  connection: Connection;
+  content: ContentService;
+  cohorts: CohortsService;
+  mailer: Mailer;
+  i18n: I18n;
+  baseUrl: string;
+  onMailError?: (err: unknown) => void;
+}) {
   const service = createPlansService({ ...deps, models: planModels(deps.connection), User: getUserModel(deps.connection) });
   return {
     service,

@@ -52,6 +52,7 @@ export function plansController(plans: PlansService) {
     const where = [plan.learner.organisation, plan.learner.country ? countryName(plan.learner.country, lng) : undefined].filter(Boolean).join(', ');
     return {
       heading: req.t('plans:plan.heading'),
+      placeKnown: where !== '',
       subtitle: where ? req.t('plans:plan.forPlace', { place: where }) : req.t('plans:plan.noPlace'),
       preparedBy: req.t('plans:plan.preparedBy', { name: plan.learner.name }),
       generatedOn: req.t('plans:plan.generatedOn', { date: new Intl.DateTimeFormat(lng, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date()) }),

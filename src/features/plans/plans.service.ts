@@ -27,6 +27,8 @@ export function createPlansService(deps: {
   i18n: I18n;
   baseUrl: string;
   clock?: () => Date;
+  /** a failed e-mail never decides the answer (the feedback is stored): it is reported here */
+  onMailError?: (err: unknown) => void;
 }) {
   const { models, content, cohorts, User, mailer, i18n, baseUrl } = deps;
   const { WorksheetRevision, PlanShare, PlanFeedback } = models;
@@ -187,7 +189,7 @@ export function createPlansService(deps: {
           '',
           `${baseUrl}/plan`,
         ].join('\n');
-        await mailer.send({ to: learner.email, subject: t('email.subject'), text });
+        await mailer.send({ to: learner.email, subject: t('email.subject'), text }).catch((err: unknown) => deps.onMailError?.(err));
       }
       return 'stored' as const;
     },
