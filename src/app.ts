@@ -11,6 +11,7 @@ import { createCertificates } from './features/certificates';
 import { contentRouter, createContentService } from './features/content';
 import { COHORT_ENROL_PATH, createCohorts } from './features/cohorts';
 import { homeRouter } from './features/home';
+import { createPlans } from './features/plans';
 import { createLearning, createLearningEvents, type LearningEvents } from './features/learning';
 import { requireLogin, requireRight } from './platform/auth-guards';
 import { errorHandler, notFoundHandler } from './platform/error-handler';
@@ -128,7 +129,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(certificates.dashboardHook); // before learning's /dashboard: it sets the certificate link
   app.use(learning.router(requireRight('learn')));
   app.use(certificates.router);
-  app.use(createCohorts({ connection, content, baseUrl: config.baseUrl, verifyCsrf: csrf.verifyParsedForm }).router);
+  const cohorts = createCohorts({ connection, content, baseUrl: config.baseUrl, verifyCsrf: csrf.verifyParsedForm });
+  const onMailError = (err: unknown) => logger.error({ err }, 'plan feedback e-mail failed');
+  app.use(createPlans({ connection, content, cohorts: cohorts.service, mailer, i18n, baseUrl: config.baseUrl, onMailError }).router);
+  app.use(cohorts.router);
   for (const router of deps.extraRouters ?? []) app.use(router);
 
   app.use(notFoundHandler);

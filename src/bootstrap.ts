@@ -5,6 +5,7 @@ import { createCertificateIndexes } from './features/certificates';
 import { createCohortIndexes } from './features/cohorts';
 import { contentModels, createContentService, formatPackageError, InvalidContentError } from './features/content';
 import { learningModels } from './features/learning';
+import { createPlanIndexes } from './features/plans';
 import type { Logger } from './platform/logger';
 import { createOutboxIndexes } from './platform/outbox';
 import { modulesDir } from './platform/paths';
@@ -21,6 +22,7 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
   await createCertificateIndexes(connection);
   await createCohortIndexes(connection);
   await createOutboxIndexes(connection);
+  await createPlanIndexes(connection);
 }
 
 /**

@@ -52,6 +52,10 @@ describe.each(LANGS)('accessibility in %s', (lng) => {
       '/modules/territorial-planning/lessons/the-planning-cycle',
       '/modules/reporting/lessons/how-sdg-reporting-works',
       '/modules/reporting/lessons/worksheet',
+      // the worksheet forms and the localization plan
+      '/modules/introduction/worksheet',
+      '/modules/territorial-planning/worksheet',
+      '/plan',
       '/modules/introduction/quiz',
       resultPath,
       '/modules/introduction/quiz/attempts',
@@ -96,7 +100,7 @@ describe('accessibility of the trainer pages', () => {
     await learnerContext.close();
     await page.goto(cohort);
     const drillDown = await page.locator('main a[href*="/learners/"]').first().getAttribute('href');
-    const pages = ['/trainer/cohorts', cohort, `${cohort}/manage`, `${cohort}/at-risk`, `${cohort}/questions`, drillDown!];
+    const pages = ['/trainer/cohorts', cohort, `${cohort}/manage`, `${cohort}/at-risk`, `${cohort}/questions`, `${cohort}/plans`, drillDown!];
     expect(await checkPages(page, pages, lng)).toEqual([]);
     await context.close();
   });

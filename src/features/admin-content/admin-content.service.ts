@@ -1,4 +1,4 @@
-import { type ContentService, loadModulePackage, type Localized, type ModuleVersionDoc } from '../content';
+import { type ContentService, checkWorksheetRefs, loadModulePackage, worksheetOffer, type Localized, type ModuleVersionDoc } from '../content';
 import type { AuditLog, AuditParty } from '../audit';
 import { versionFiles } from './package-export';
 import { DEFAULT_ZIP_LIMITS, readPackageZip, writePackageZip, type ZipLimits } from './package-zip';
@@ -75,6 +75,10 @@ export function createAdminContentService(deps: { content: ContentService; audit
       const loaded = loadModulePackage(unzipped.files);
       if (!loaded.ok) return { status: 'refused', errors: loaded.errors.map(fromPackageError) };
       const parsed = loaded.module;
+      // a worksheet's `from:` must name a field of another published module's worksheet
+      const others = (await content.modules()).filter((m) => m.moduleId !== parsed.id).map((m) => ({ id: m.moduleId, worksheet: m.worksheet }));
+      const refErrors = checkWorksheetRefs(parsed.worksheetRefs, worksheetOffer(others));
+      if (refErrors.length > 0) return { status: 'refused', errors: refErrors.map(fromPackageError) };
       const same = await ModuleVersion.findOne({ moduleId: parsed.id, contentHash: parsed.contentHash }, { version: 1 }).lean();
       if (same) return { status: 'same', moduleId: parsed.id, version: same.version };
       const imported = await content.importModule(parsed, { source: 'upload', by: actor.id });

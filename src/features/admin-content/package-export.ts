@@ -26,6 +26,7 @@ export async function versionFiles(content: ContentService, v: ModuleVersionDoc)
     });
   files.set('module.yaml', Buffer.from(moduleYaml, 'utf8'));
   files.set('quiz.yaml', Buffer.from(v.sources?.quizYaml ?? stringify(v.quiz), 'utf8'));
+  if (v.worksheet) files.set('worksheet.yaml', Buffer.from(v.sources?.worksheetYaml ?? stringify(v.worksheet), 'utf8'));
   for (const lesson of v.lessons) {
     for (const lng of LANGS) files.set(`lessons/${lesson.id}.${lng}.md`, Buffer.from(lesson.body[lng], 'utf8'));
   }

@@ -135,6 +135,16 @@ export function createCohortsService(deps: {
       return users.map((u) => ({ id: String(u._id), name: u.name, email: u.email })).sort((a, b) => a.name.localeCompare(b.name));
     },
 
+    /** The ids of a cohort's learners (plans: who may have shared a plan with its trainers). */
+    async memberIds(cohortId: string): Promise<string[]> {
+      return (await CohortMember.find({ cohortId }, { userId: 1 }).lean()).map((m) => m.userId);
+    },
+
+    /** The cohorts a learner belongs to. */
+    async cohortIdsOf(userId: string): Promise<string[]> {
+      return (await CohortMember.find({ userId }, { cohortId: 1 }).lean()).map((m) => m.cohortId);
+    },
+
     async isMember(cohortId: string, userId: string): Promise<boolean> {
       return (await CohortMember.exists({ _id: memberKey(cohortId, userId) })) !== null;
     },

@@ -1,6 +1,7 @@
 import { type Connection, Schema } from 'mongoose';
 import type { Localized } from './content.schemas';
 import type { QuizYaml } from './content.schemas';
+import type { WorksheetYaml } from './worksheet.schemas';
 import type { PackageWarning } from './package-warnings';
 
 export type LessonDoc = { id: string; title: Localized; body: Localized; words: Record<string, number> };
@@ -17,10 +18,12 @@ export type ModuleVersionDoc = {
   summary: Localized;
   lessons: LessonDoc[];
   quiz: QuizYaml;
+  /** the module's worksheet, when its package has worksheet.yaml */
+  worksheet?: WorksheetYaml;
   media: MediaDoc[];
   contentHash: string;
   /** module.yaml and quiz.yaml as uploaded (versions stored before this field existed have none) */
-  sources?: { moduleYaml: string; quizYaml: string };
+  sources?: { moduleYaml: string; quizYaml: string; worksheetYaml?: string };
   /** the loader's warnings when this version was imported (versions stored before this field have none) */
   warnings?: PackageWarning[];
   source: 'seed' | 'upload';
@@ -43,6 +46,7 @@ const moduleVersionSchema = new Schema<ModuleVersionDoc>(
     summary: { type: Object, required: true },
     lessons: { type: [Object], required: true },
     quiz: { type: Object, required: true },
+    worksheet: { type: Object },
     media: { type: [Object], default: [] },
     contentHash: { type: String, required: true },
     sources: { type: Object },

@@ -8,7 +8,7 @@ import { type Glossary, glossarySchema, type Lang } from './content.schemas';
 import { type ContentModels, contentModels, type GlossaryDoc, type LessonDoc, type ModuleVersionDoc } from './content.models';
 import { renderMarkdown } from './markdown';
 import { codeOfIssue, packageError } from './package-errors';
-import { loadModulePackage, type PackageError, type ParsedModule, readPackageFolder } from './package-loader';
+import { checkWorksheetRefs, loadModulePackage, type PackageError, type ParsedModule, readPackageFolder, worksheetOffer } from './package-loader';
 
 export const MEDIA_BUCKET = 'media';
 
@@ -70,6 +70,7 @@ export function createContentService(deps: { connection: Connection; clock?: () 
           summary: parsed.summary,
           lessons: parsed.lessons,
           quiz: parsed.quiz,
+          ...(parsed.worksheet ? { worksheet: parsed.worksheet } : {}),
           media,
           contentHash: parsed.contentHash,
           sources: parsed.sources,
@@ -130,6 +131,9 @@ export function createContentService(deps: { connection: Connection; clock?: () 
         errors.push(packageError(`${folders[i]}/module.yaml`, 'duplicateModuleId', `duplicate module id "${id}"`, { id }, { field: 'id' }));
       }
     });
+    // `from:` in a worksheet names a field of another module's worksheet: checked across the folder
+    const offer = worksheetOffer(parsed);
+    for (const m of parsed) errors.push(...checkWorksheetRefs(m.worksheetRefs, offer, `${m.folder}/worksheet.yaml`));
     let glossary: { data: Glossary; hash: string } | undefined;
     const glossaryFile = path.join(dir, 'glossary.yaml');
     if (fs.existsSync(glossaryFile)) {

@@ -45,8 +45,8 @@ export function analyzeMarkdown(source: string): MarkdownFacts {
     if (target.startsWith('lesson:')) facts.lessonLinks.push({ id: target.slice('lesson:'.length), line });
     else if (target.startsWith('media/')) facts.mediaRefs.push({ file: target.slice('media/'.length), line });
     else if (t.type === 'image') facts.problems.push({ line, code: 'imageNotMedia', params: { target }, message: `image ${target} must be a file in media/` });
-    else if (!/^https:\/\//.test(target) && !target.startsWith('#')) {
-      facts.problems.push({ line, code: 'linkNotAllowed', params: { target }, message: `link ${target} must be lesson:<id>, media/<file>, #anchor or https://` });
+    else if (target !== 'worksheet:' && !/^https:\/\//.test(target) && !target.startsWith('#')) {
+      facts.problems.push({ line, code: 'linkNotAllowed', params: { target }, message: `link ${target} must be lesson:<id>, media/<file>, worksheet:, #anchor or https://` });
     }
   });
   return facts;
@@ -85,6 +85,7 @@ export function renderMarkdown(source: string, moduleId: string, links?: LessonL
     if (!attr) return;
     const value = String(t.attrGet(attr) ?? '');
     if (value.startsWith('lesson:')) t.attrSet(attr, to.lesson(value.slice(7)));
+    else if (value === 'worksheet:') t.attrSet(attr, `/modules/${moduleId}/worksheet`);
     else if (value.startsWith('media/')) t.attrSet(attr, to.media(value.slice(6)));
     else if (t.type === 'link_open' && value.startsWith('https://')) t.attrSet('rel', 'noopener noreferrer');
   });

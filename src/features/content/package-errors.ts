@@ -16,6 +16,9 @@ export const PACKAGE_ERROR_CODES = [
   'tooSmall', 'tooLarge', 'tooFew', 'tooMany', 'tooLong', 'badId', 'unknownFields', 'notOneOf', 'invalid',
   'duplicateLessonId', 'duplicateQuestionId', 'duplicateOptionId', 'duplicateTermId', 'duplicateModuleId',
   'noCorrectOption', 'tooManyCorrect', 'trueFalseOptions', 'notEnoughQuestions',
+  // worksheet.yaml
+  'duplicateStepId', 'duplicateFieldId', 'duplicateColumnId', 'fieldNeedsOptions', 'fieldNeedsColumns', 'fieldPartNotAllowed',
+  'unknownFrom', 'fromTypeMismatch',
 ] as const;
 export type PackageErrorCode = (typeof PACKAGE_ERROR_CODES)[number];
 export type PackageErrorParams = Record<string, string | number>;
@@ -49,7 +52,7 @@ export function packageError(
 }
 
 /** Fields whose value is a text per language: a wrong shape there reads "must have en, es and fr texts". */
-const LOCALIZED_FIELDS = new Set(['title', 'summary', 'prompt', 'text', 'explanation', 'term', 'definition']);
+const LOCALIZED_FIELDS = new Set(['title', 'summary', 'prompt', 'text', 'explanation', 'term', 'definition', 'label', 'hint', 'intro', 'example']);
 
 type Coded = { code: PackageErrorCode; params?: PackageErrorParams };
 

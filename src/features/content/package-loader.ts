@@ -11,6 +11,7 @@ import { normalizeLessonHeadings } from './lesson-headings';
 import { codeOfIssue, type PackageError, packageError } from './package-errors';
 import type { PackageWarning } from './package-warnings';
 import { checkQuestionBank } from './question-bank-check';
+import { fromFits, type FieldType, type WorksheetYaml, worksheetFields, worksheetSchema } from './worksheet.schemas';
 
 export type { PackageError } from './package-errors';
 export type { PackageWarning } from './package-warnings';
@@ -31,11 +32,18 @@ export type ParsedModule = {
   media: ParsedMedia[];
   /** sha-256 of every file: equal hashes mean equal content */
   contentHash: string;
-  /** module.yaml and quiz.yaml as written, so an export gives back the same files (and the same hash) */
-  sources: { moduleYaml: string; quizYaml: string };
+  /** the module's worksheet (worksheet.yaml), when it has one */
+  worksheet?: WorksheetYaml;
+  /** module.yaml, quiz.yaml (and worksheet.yaml) as written, so an export gives back the same files (and the same hash) */
+  sources: { moduleYaml: string; quizYaml: string; worksheetYaml?: string };
+  /** where worksheet.yaml prefills from another module: checked against the other modules by checkWorksheetRefs */
+  worksheetRefs: WorksheetRef[];
   /** what the author should look at: changes made on import, patterns in the question bank */
   warnings: PackageWarning[];
 };
+
+/** A `from:` in worksheet.yaml: the field it sits in, and where. */
+export type WorksheetRef = { from: string; fieldId: string; type: FieldType; columns?: string[]; line?: number; field: string };
 
 export type LoadResult = { ok: true; module: ParsedModule } | { ok: false; errors: PackageError[] };
 
@@ -113,6 +121,16 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
   if (quizSource === undefined) errors.push(packageError('quiz.yaml', 'fileMissing', 'is missing'));
   const meta = typeof moduleSource === 'string' ? parseYaml('module.yaml', moduleSource, moduleSchema, errors) : undefined;
   const quiz = typeof quizSource === 'string' ? parseYaml('quiz.yaml', quizSource, quizSchema, errors) : undefined;
+  const worksheetSource = text('worksheet.yaml');
+  const worksheet =
+    typeof worksheetSource === 'string' ? parseYaml('worksheet.yaml', worksheetSource, worksheetSchema, errors) : undefined;
+  const worksheetRefs = worksheet && typeof worksheetSource === 'string' ? refsOf(worksheet, worksheetSource) : [];
+  if (meta) {
+    for (const ref of worksheetRefs.filter((r) => r.from.split('.')[0] === meta.id)) {
+      const message = `prefills from "${ref.from}", its own module: "from" names an earlier module's field`;
+      errors.push(packageError('worksheet.yaml', 'unknownFrom', message, { from: ref.from }, { line: ref.line, field: ref.field }));
+    }
+  }
 
   const listed = meta?.lessons ?? lessonsListed(moduleSource);
   const lessonIds = new Set(listed?.map((l) => l.id) ?? []);
@@ -120,7 +138,7 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
   const media: ParsedMedia[] = [];
 
   for (const [name, bytes] of files) {
-    if (name === 'module.yaml' || name === 'quiz.yaml') continue;
+    if (name === 'module.yaml' || name === 'quiz.yaml' || name === 'worksheet.yaml') continue;
     const lessonFile = /^lessons\/([^/]+)\.([a-z]{2})\.md$/.exec(name);
     if (lessonFile) {
       const [, id, lng] = lessonFile as unknown as [string, string, string];
@@ -142,7 +160,7 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
       continue;
     }
     if (name.startsWith('media/')) errors.push(packageError(name, 'mediaBadName', 'has a name that is not allowed (letters, digits, . _ - only)'));
-    else errors.push(packageError(name, 'unexpectedFile', 'is not part of the module format (module.yaml, quiz.yaml, lessons/, media/)'));
+    else errors.push(packageError(name, 'unexpectedFile', 'is not part of the module format (module.yaml, quiz.yaml, worksheet.yaml, lessons/, media/)'));
   }
 
   const lessons: ParsedLesson[] = [];
@@ -204,10 +222,66 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
       quiz,
       media,
       contentHash: hashFiles(stored),
-      sources: { moduleYaml: moduleSource, quizYaml: quizSource },
+      ...(worksheet ? { worksheet } : {}),
+      sources: { moduleYaml: moduleSource, quizYaml: quizSource, ...(typeof worksheetSource === 'string' ? { worksheetYaml: worksheetSource } : {}) },
+      worksheetRefs,
       warnings: [...warnings, ...checkQuestionBank(quiz)],
     },
   };
+}
+
+/** The `from:` references of a valid worksheet, each with the line it is written on. */
+function refsOf(worksheet: WorksheetYaml, source: string): WorksheetRef[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter });
+  const refs: WorksheetRef[] = [];
+  worksheet.steps.forEach((step, i) => {
+    step.fields.forEach((f, j) => {
+      if (!f.from) return;
+      const path = ['steps', i, 'fields', j, 'from'];
+      const node = doc.getIn(path, true) as Node | undefined;
+      const line = node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+      const ref: WorksheetRef = { from: f.from, fieldId: f.id, type: f.type, field: fieldPath(path), ...(line ? { line } : {}) };
+      if (f.columns) ref.columns = f.columns.map((c) => c.id);
+      refs.push(ref);
+    });
+  });
+  return refs;
+}
+
+/** What another module's worksheet offers to prefill from: field id → type (and table columns). */
+export type WorksheetOffer = Map<string, Map<string, { type: FieldType; columns?: string[] }>>;
+
+export function worksheetOffer(modules: { id: string; worksheet?: WorksheetYaml }[]): WorksheetOffer {
+  const offer: WorksheetOffer = new Map();
+  for (const m of modules) {
+    if (!m.worksheet) continue;
+    offer.set(m.id, new Map(worksheetFields(m.worksheet).map((f) => [f.id, { type: f.type, ...(f.columns ? { columns: f.columns.map((c) => c.id) } : {}) }])));
+  }
+  return offer;
+}
+
+/**
+ * Checks each `from:` of a module's worksheet against the other modules' worksheets: the module and
+ * field must exist, and the field's type must fit (the same type, or a long text from anything).
+ */
+export function checkWorksheetRefs(refs: WorksheetRef[], offer: WorksheetOffer, file = 'worksheet.yaml'): PackageError[] {
+  const errors: PackageError[] = [];
+  for (const ref of refs) {
+    const [moduleId = '', fieldId = ''] = ref.from.split('.');
+    const source = offer.get(moduleId)?.get(fieldId);
+    const where = { line: ref.line, field: ref.field };
+    if (!source) {
+      const message = offer.has(moduleId)
+        ? `prefills from "${ref.from}", but module "${moduleId}"'s worksheet has no field "${fieldId}"`
+        : `prefills from "${ref.from}", but there is no module "${moduleId}" with a worksheet`;
+      errors.push(packageError(file, 'unknownFrom', message, { from: ref.from }, where));
+    } else if (!fromFits(ref.type, source.type)) {
+      const message = `is a ${ref.type} field and cannot be prefilled from "${ref.from}", a ${source.type} field`;
+      errors.push(packageError(file, 'fromTypeMismatch', message, { from: ref.from, type: ref.type, sourceType: source.type }, where));
+    }
+  }
+  return errors;
 }
 
 /** Reads a module folder into package files (the same shape an uploaded zip becomes). */
