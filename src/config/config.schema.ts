@@ -52,6 +52,17 @@ export const envSchema = z
         return pem;
       })
       .optional(),
+    CREDENTIAL_PREVIOUS_PUBLIC_KEYS: z
+      .string()
+      .transform((text, ctx) => {
+        const pems = ed25519PublicKeyPems(text);
+        if (!pems) {
+          ctx.addIssue({ code: 'custom', message: 'must be Ed25519 public keys as PEM blocks (BEGIN PUBLIC KEY), one after another' });
+          return z.NEVER;
+        }
+        return pems;
+      })
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -94,4 +105,24 @@ export function ed25519PrivateKeyPem(text: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The public keys of earlier credential signing keys, as SPKI PEM blocks one after another (line
+ * breaks may be written `\n`); undefined if any block is not an Ed25519 public key.
+ */
+export function ed25519PublicKeyPems(text: string): string[] | undefined {
+  const blocks = text.replace(/\\n/g, '\n').match(/-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----/g) ?? [];
+  if (blocks.length === 0) return undefined;
+  const pems: string[] = [];
+  for (const block of blocks) {
+    try {
+      const key = crypto.createPublicKey(block);
+      if (key.asymmetricKeyType !== 'ed25519') return undefined;
+      pems.push(key.export({ format: 'pem', type: 'spki' }).toString());
+    } catch {
+      return undefined;
+    }
+  }
+  return pems;
 }

@@ -26,6 +26,8 @@ export type Config = Readonly<{
     signatory: string;
     /** PKCS#8 PEM; unset outside production, where one is generated into DATA_DIR */
     credentialPrivateKey: string | undefined;
+    /** public keys of earlier signing keys, still published so credentials they signed verify */
+    credentialPreviousPublicKeys: readonly string[];
   }>;
   /** argon2id cost; cheaper in tests only, where hashing speed is all that matters */
   passwordHashing: Readonly<{ memoryCost: number; timeCost: number; parallelism: number }>;
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       issuer: e.CERTIFICATE_ISSUER ?? 'SDG Learn',
       signatory: e.CERTIFICATE_SIGNATORY ?? 'The SDG Learn course team',
       credentialPrivateKey: e.CREDENTIAL_PRIVATE_KEY,
+      credentialPreviousPublicKeys: Object.freeze(e.CREDENTIAL_PREVIOUS_PUBLIC_KEYS ?? []),
     }),
     passwordHashing: Object.freeze(e.NODE_ENV === 'test' ? TEST_HASHING : HASHING),
   });

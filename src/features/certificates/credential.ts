@@ -60,9 +60,18 @@ export type CredentialSigner = {
   jwks(): Promise<{ keys: JWK[] }>;
 };
 
-export function createCredentialSigner(privateKey: crypto.KeyObject): CredentialSigner {
-  const raw = crypto.createPublicKey(privateKey).export({ format: 'jwk' }) as JWK;
-  const publicJwk: Promise<JWK> = calculateJwkThumbprint(raw).then((kid) => ({ ...raw, kid, alg: 'EdDSA', use: 'sig' }));
+const publicJwkOf = async (key: crypto.KeyObject): Promise<JWK> => {
+  const raw = (key.type === 'public' ? key : crypto.createPublicKey(key)).export({ format: 'jwk' }) as JWK;
+  return { ...raw, kid: await calculateJwkThumbprint(raw), alg: 'EdDSA', use: 'sig' };
+};
+
+/**
+ * Signs with `privateKey`; verifies and publishes its public key and the `previous` ones, so a
+ * credential signed before a key rotation keeps verifying, here and in wallets that read the JWKS.
+ */
+export function createCredentialSigner(privateKey: crypto.KeyObject, previous: readonly crypto.KeyObject[] = []): CredentialSigner {
+  const publicJwk = publicJwkOf(privateKey);
+  const published: Promise<JWK[]> = Promise.all([publicJwk, ...previous.map(publicJwkOf)]);
 
   return {
     async sign(credential) {
@@ -78,7 +87,7 @@ export function createCredentialSigner(privateKey: crypto.KeyObject): Credential
 
     async verify(jwt) {
       try {
-        const { payload } = await jwtVerify(jwt.trim(), createLocalJWKSet({ keys: [await publicJwk] }), { algorithms: ['EdDSA'] });
+        const { payload } = await jwtVerify(jwt.trim(), createLocalJWKSet({ keys: await published }), { algorithms: ['EdDSA'] });
         const types = payload.type;
         if (!Array.isArray(types) || !types.includes('OpenBadgeCredential')) return null;
         return payload as unknown as OpenBadgeCredential;
@@ -88,7 +97,7 @@ export function createCredentialSigner(privateKey: crypto.KeyObject): Credential
     },
 
     async jwks() {
-      return { keys: [await publicJwk] };
+      return { keys: await published };
     },
   };
 }

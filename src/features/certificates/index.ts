@@ -3,6 +3,7 @@
  * and as a signed Open Badges 3.0 credential; admins revoke and re-issue. Other features use what
  * is exported here.
  */
+import crypto from 'node:crypto';
 import { Router } from 'express';
 import type { i18n as I18n } from 'i18next';
 import type { Connection } from 'mongoose';
@@ -45,6 +46,8 @@ export type CertificatesConfig = {
   issuer: string;
   signatory: string;
   credentialPrivateKey: string | undefined;
+  /** SPKI PEMs of earlier signing keys (see docs/operations.md, "Rotating the credential key") */
+  credentialPreviousPublicKeys?: readonly string[];
 };
 
 /**
@@ -61,7 +64,10 @@ export function createCertificates(deps: {
   config: CertificatesConfig;
 }) {
   const { connection, config, logger } = deps;
-  const signer = createCredentialSigner(loadSigningKey({ configuredPem: config.credentialPrivateKey, dataDir: config.dataDir }));
+  const signer = createCredentialSigner(
+    loadSigningKey({ configuredPem: config.credentialPrivateKey, dataDir: config.dataDir }),
+    (config.credentialPreviousPublicKeys ?? []).map((pem) => crypto.createPublicKey(pem)),
+  );
   const emails = createCertificateEmails({ mailer: deps.mailer, i18n: deps.i18n, baseUrl: config.baseUrl });
   const models = certificateModels(connection);
   const issuing = createIssuing({

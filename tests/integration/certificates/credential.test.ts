@@ -1,7 +1,10 @@
+import crypto from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import type { Connection } from 'mongoose';
 import supertest from 'supertest';
-import { buildApp, decoded } from '../../helpers/build-app';
+import { createApp } from '../../../src/app';
+import { createLogger } from '../../../src/platform/logger';
+import { buildApp, decoded, testConfig } from '../../helpers/build-app';
 import { codeFrom, recordCourseCompletion } from '../../helpers/certificates';
 import { connectTestDatabase, seedCourse } from '../../helpers/database';
 import { signedInAgent } from '../../helpers/learner';
@@ -103,5 +106,30 @@ describe('the Open Badges credential', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ type: ['Profile'], name: 'SDG Learn', id: 'http://localhost:3000/issuer' });
     expect(decodeProtectedHeader(jwt).alg).toBe('EdDSA');
+  });
+
+  it('when the signing key is rotated with the old public key kept, then credentials signed before still verify, here and with the published keys', async () => {
+    const { code, jwt } = await downloadCredential({ name: 'Ana Rotation' });
+    // the key that signed it, as the site publishes it before the rotation
+    const [oldJwk] = (await publishedKeys()).keys;
+    const oldPublic = crypto.createPublicKey({ key: oldJwk as crypto.JsonWebKey, format: 'jwk' }).export({ format: 'pem', type: 'spki' }).toString();
+    const newPrivate = crypto.generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const appWith = (env: Record<string, string>) =>
+      createApp({ config: testConfig({ CREDENTIAL_PRIVATE_KEY: newPrivate, ...env }), connection, logger: createLogger('silent') });
+    const rotated = supertest(appWith({ CREDENTIAL_PREVIOUS_PUBLIC_KEYS: oldPublic.replace(/\n/g, '\\n') }));
+
+    const published = await rotated.get('/.well-known/jwks.json');
+    expect(published.status).toBe(200);
+    const keys = JSON.parse(published.text) as JSONWebKeySet;
+    expect(keys.keys).toHaveLength(2);
+    expect(keys.keys[1]?.kid).toBe(decodeProtectedHeader(jwt).kid);
+    await expect(jwtVerify(jwt, createLocalJWKSet(keys), { algorithms: ['EdDSA'] })).resolves.toBeDefined();
+    const pasted = await rotated.get('/verify').query({ code: jwt });
+    expect(pasted.status).toBe(303);
+    expect(pasted.headers.location).toBe(`/verify/${code}`);
+
+    // without the old public key, the same credential is refused: the kept key is what verifies it
+    const forgotten = await supertest(appWith({})).get('/verify').query({ code: jwt });
+    expect(forgotten.status).toBe(422);
   });
 });
