@@ -31,7 +31,10 @@ describe.each([
     await learner.goto('/cohorts/join');
     await learner.fill('#join-code', code!.toLowerCase());
     await Promise.all([learner.waitForLoadState('load'), learner.click('form[action="/cohorts/join"] button[type=submit]')]);
-    expect(await learner.locator('main').innerText()).toContain(`Cohorte Dakar ${suffix}`);
+    // the dashboard after the redirect says which cohort was joined (waited for: a busy machine may
+    // still be loading it when the click resolves)
+    await learner.waitForURL(/\/dashboard/);
+    await learner.locator('main', { hasText: `Cohorte Dakar ${suffix}` }).waitFor({ timeout: 10_000 });
     await learner.goto('/modules/introduction/lessons/from-mdgs-to-sdgs');
     await Promise.all([learner.waitForLoadState('load'), learner.click('.lesson-status button[type=submit]')]);
 
