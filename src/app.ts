@@ -13,7 +13,7 @@ import { contentRouter, createContentService } from './features/content';
 import { COHORT_ENROL_PATH, createCohorts } from './features/cohorts';
 import { homeRouter } from './features/home';
 import { createLearning, createLearningEvents, type LearningEvents } from './features/learning';
-import { requireLogin, requireRight } from './platform/auth-guards';
+import { requireRight } from './platform/auth-guards';
 import { errorHandler, notFoundHandler } from './platform/error-handler';
 import { flashMessages } from './platform/flash';
 import { healthRouter } from './platform/health';
@@ -74,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
+  app.locals.baseUrl = config.baseUrl; // absolute links: canonical and hreflang alternates
   app.set('views', viewsDir);
   app.disable('x-powered-by');
   if (production) app.set('view cache', true);
@@ -115,7 +116,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(accounts.router);
   app.use(createAdmin(connection).router);
   app.use(createAdminContent({ connection, content, verifyCsrf: csrf.verifyParsedForm }).router);
-  app.use(contentRouter(content, requireLogin, { module: learning.moduleExtras, lesson: learning.lessonExtras }));
+  app.use(contentRouter(content, { baseUrl: config.baseUrl, extras: { module: learning.moduleExtras, lesson: learning.lessonExtras } }));
   app.use(certificates.dashboardHook); // before learning's /dashboard: it sets the certificate link
   app.use(learning.router(requireRight('learn')));
   app.use(certificates.router);

@@ -8,6 +8,7 @@ import { type Glossary, glossarySchema, type Lang } from './content.schemas';
 import { type ContentModels, contentModels, type GlossaryDoc, type LessonDoc, type ModuleVersionDoc } from './content.models';
 import { renderMarkdown } from './markdown';
 import { codeOfIssue, packageError } from './package-errors';
+import { plainDescription } from './page-meta';
 import { loadModulePackage, type PackageError, type ParsedModule, readPackageFolder } from './package-loader';
 
 export const MEDIA_BUCKET = 'media';
@@ -22,7 +23,14 @@ export class InvalidContentError extends Error {
 
 export type PublishedModule = ModuleVersionDoc & { lessonIndex: Map<string, number> };
 
-type Cache = { checkedAt: number; releases: Map<string, number>; modules: PublishedModule[]; glossary?: GlossaryDoc };
+type Cache = {
+  checkedAt: number;
+  releases: Map<string, number>;
+  /** when each module's current version was published: the Last-Modified of its pages */
+  publishedAt: Map<string, Date>;
+  modules: PublishedModule[];
+  glossary?: GlossaryDoc;
+};
 
 export type ContentService = ReturnType<typeof createContentService>;
 
@@ -185,12 +193,13 @@ export function createContentService(deps: { connection: Connection; clock?: () 
       cache.checkedAt = clock();
       return cache;
     }
+    const publishedAt = new Map(releases.map((r) => [r._id, new Date(r.publishedAt ?? 0)]));
     const modules = (await Promise.all(releases.map((r) => versionDoc(r._id, r.publishedVersion)))).filter(
       (m): m is PublishedModule => m !== undefined,
     );
     modules.sort((a, b) => a.order - b.order || a.moduleId.localeCompare(b.moduleId));
     const glossary = (await models.Glossary.findById('course').lean<GlossaryDoc>()) ?? undefined;
-    cache = { checkedAt: clock(), releases: releaseMap, modules, glossary };
+    cache = { checkedAt: clock(), releases: releaseMap, publishedAt, modules, glossary };
     return cache;
   }
 
@@ -206,6 +215,18 @@ export function createContentService(deps: { connection: Connection; clock?: () 
       htmlCache.set(key, html);
     }
     return html;
+  }
+
+  const descriptionCache = new Map<string, string>();
+  /** the lesson's first paragraph as plain text, for search results and link previews */
+  function lessonDescription(module: PublishedModule, lesson: LessonDoc, lng: Lang): string {
+    const key = `${module.moduleId}@${module.version}/${lesson.id}/${lng}`;
+    let text = descriptionCache.get(key);
+    if (text === undefined) {
+      text = plainDescription(lesson.body[lng]) || module.summary[lng];
+      descriptionCache.set(key, text);
+    }
+    return text;
   }
 
   function mediaOf(module: ModuleVersionDoc | undefined, name: string) {
@@ -230,10 +251,13 @@ export function createContentService(deps: { connection: Connection; clock?: () 
     hasCourse,
     modules: async () => (await current()).modules,
     glossary: async () => (await current()).glossary,
+    /** when a module's published version was published (the epoch if unknown) */
+    publishedAt: async (moduleId: string) => (await current()).publishedAt.get(moduleId) ?? new Date(0),
     getModule,
     /** a specific (possibly unpublished or older) version: versions never change, so this is cached */
     getVersion: versionDoc,
     lessonHtml,
+    lessonDescription,
     openMedia,
     openVersionMedia,
     models,
