@@ -11,6 +11,7 @@ import { ADMIN_CONTENT_UPLOAD_PATH, createAdminContent } from './features/admin-
 import { createCertificates } from './features/certificates';
 import { contentRouter, createContentService } from './features/content';
 import { COHORT_ENROL_PATH, createCohorts } from './features/cohorts';
+import { createHandbooks } from './features/handbook';
 import { homeRouter } from './features/home';
 import { createLearning, createLearningEvents, type LearningEvents } from './features/learning';
 import { requireRight } from './platform/auth-guards';
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps): Express {
   const content = createContentService({ connection, refreshMs: deps.contentRefreshMs });
   const events = deps.events ?? createLearningEvents((err) => logger.error({ err }, 'course completion listener failed'));
   const learning = createLearning({ connection, content, events });
+  const handbooks = createHandbooks({ connection, content, i18n, onError: (err) => logger.error({ err }, 'handbook rendering failed') });
   const certificates = createCertificates({
     connection,
     content,
@@ -116,7 +118,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(accounts.router);
   app.use(createAdmin(connection).router);
   app.use(createAdminContent({ connection, content, verifyCsrf: csrf.verifyParsedForm }).router);
-  app.use(contentRouter(content, { baseUrl: config.baseUrl, extras: { module: learning.moduleExtras, lesson: learning.lessonExtras } }));
+  app.use(handbooks.router);
+  app.use(
+    contentRouter(content, {
+      baseUrl: config.baseUrl,
+      extras: {
+        module: async (req, m) => ({ ...(await handbooks.moduleExtras(req, m)), ...(await learning.moduleExtras(req, m)) }),
+        lesson: learning.lessonExtras,
+      },
+    }),
+  );
   app.use(certificates.dashboardHook); // before learning's /dashboard: it sets the certificate link
   app.use(learning.router(requireRight('learn')));
   app.use(certificates.router);

@@ -36,6 +36,7 @@ export {
 /** The certificates' read functions on this connection, for features that report on learners. */
 export const certificateRecordsOn = (connection: Connection) => createCertificateRecords(certificateModels(connection));
 export { formatCode, parseCode } from './certificate-code';
+export { fontBytes } from './certificate-fonts';
 export type { CertificateService } from './certificates.service';
 
 export type CertificatesConfig = {

@@ -95,6 +95,8 @@ export function createContentService(deps: { connection: Connection; clock?: () 
     }
   }
 
+  const publishListeners: ((moduleId: string, version: number) => void)[] = [];
+
   async function publish(moduleId: string, version: number, by?: string) {
     const exists = await models.ModuleVersion.exists({ moduleId, version });
     if (!exists) throw new Error(`module ${moduleId} has no version ${version}`);
@@ -104,6 +106,7 @@ export function createContentService(deps: { connection: Connection; clock?: () 
       { upsert: true },
     );
     cache = undefined;
+    for (const listener of publishListeners) listener(moduleId, version);
   }
 
   async function importGlossary(glossary: Glossary, contentHash: string) {
@@ -247,6 +250,8 @@ export function createContentService(deps: { connection: Connection; clock?: () 
   return {
     importModule,
     publish,
+    /** calls `listener` after each publish on this instance (e.g. to render what depends on the version) */
+    onPublished: (listener: (moduleId: string, version: number) => void) => publishListeners.push(listener),
     seedFromFolder,
     hasCourse,
     modules: async () => (await current()).modules,
