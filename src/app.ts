@@ -13,6 +13,7 @@ import { contentRouter, createContentService } from './features/content';
 import { COHORT_ENROL_PATH, createCohorts } from './features/cohorts';
 import { createHandbooks } from './features/handbook';
 import { homeRouter } from './features/home';
+import { offlineRouter } from './features/offline';
 import { createLearning, createLearningEvents, type LearningEvents } from './features/learning';
 import { requireRight } from './platform/auth-guards';
 import { errorHandler, notFoundHandler } from './platform/error-handler';
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(accounts.router);
   app.use(createAdmin(connection).router);
   app.use(createAdminContent({ connection, content, verifyCsrf: csrf.verifyParsedForm }).router);
+  app.use(offlineRouter());
   app.use(handbooks.router);
   app.use(
     contentRouter(content, {

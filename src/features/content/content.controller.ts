@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { NotFoundError } from '../../platform/errors';
 import { currentLanguage } from '../../platform/i18n';
 import type { ContentService, PublishedModule } from './content.service';
+import { offlinePage } from '../offline';
 import { publishedPageValidators } from './page-meta';
 
 const WORDS_PER_MINUTE = 200;
@@ -47,7 +48,21 @@ export function contentController(content: ContentService, extras: PageExtras = 
     async show(req: Request, res: Response) {
       const lng = currentLanguage(req);
       const module = await findModule(req);
+      const lessonHrefs = module.lessons.map((l) => `/modules/${module.moduleId}/lessons/${l.id}`);
+      const images = module.media.filter((m) => m.contentType.startsWith('image/')).map((m) => `/modules/${module.moduleId}/media/${m.name}`);
       res.render('content/module', {
+        ...offlinePage,
+        // what "Save for offline" keeps: this page, its lessons and figures, the glossary, the handbook, the CSS and script
+        offlineUrls: [
+          `/modules/${module.moduleId}`,
+          ...lessonHrefs,
+          ...images,
+          '/glossary',
+          `/modules/${module.moduleId}/handbook.pdf?lng=${lng}`,
+          '/static/css/site.css',
+          ...offlinePage.scripts,
+          '/static/images/favicon.svg',
+        ],
         title: 'content:module.title',
         pageTitle: module.title[lng],
         description: module.summary[lng],
@@ -91,6 +106,7 @@ export function contentController(content: ContentService, extras: PageExtras = 
         return l ? { href: `/modules/${module.moduleId}/lessons/${l.id}`, title: l.title[lng] } : undefined;
       };
       res.render('content/lesson', {
+        ...offlinePage,
         title: 'content:lesson.title',
         pageTitle: `${lesson.title[lng]} · ${module.title[lng]}`,
         description: content.lessonDescription(module, lesson, lng),
@@ -133,7 +149,7 @@ export function contentController(content: ContentService, extras: PageExtras = 
       const terms = (glossary?.terms ?? [])
         .map((t) => ({ id: t.id, term: t.term[lng], definition: t.definition[lng] }))
         .sort((a, b) => a.term.localeCompare(b.term, lng));
-      res.render('content/glossary', { title: 'content:glossary.title', description: req.t('content:glossary.lead'), seo: true, terms });
+      res.render('content/glossary', { ...offlinePage, title: 'content:glossary.title', description: req.t('content:glossary.lead'), seo: true, terms });
     },
   };
 }
