@@ -70,7 +70,7 @@ export function createHandbookService(deps: {
     const date = (d: Date) => new Intl.DateTimeFormat(lng, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
     return renderHandbookPdf({
       language: lng,
-      courseTitle: i18n.getFixedT(lng, 'common')('siteName'),
+      courseTitle: i18n.getFixedT(lng, 'certificates')('course.title'), // the course's name, as certificates print it
       moduleTitle: module.title[lng],
       summary: module.summary[lng],
       version: module.version,

@@ -94,6 +94,15 @@ describe('validators on lesson pages', () => {
     expect(byDate.status).toBe(304);
   });
 
+  it('when a signed-in learner asks again with the ETag of the same page, then the answer is 304 too', async () => {
+    const learner = await signedInAgent(connection);
+    await learner.agent.get(LESSON); // the first page after signing in shows a one-time welcome
+    const first = await learner.agent.get(LESSON);
+    expect(first.headers.etag).toBeTruthy();
+    const again = await learner.agent.get(LESSON).set('If-None-Match', first.headers.etag!);
+    expect(again.status).toBe(304);
+  });
+
   it('when the language differs, then the validator differs and the page is sent in full', async () => {
     const app = buildApp(connection);
     const es = await supertest(app).get(`${LESSON}?lng=es`);
