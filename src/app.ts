@@ -1,5 +1,4 @@
 import compression from 'compression';
-import cookieParser from 'cookie-parser';
 import express, { type Express, type Router } from 'express';
 import type { Connection } from 'mongoose';
 import pinoHttp from 'pino-http';
@@ -17,12 +16,18 @@ import { offlineRouter } from './features/offline';
 import { createLearning, createLearningEvents, type LearningEvents } from './features/learning';
 import { requireRight } from './platform/auth-guards';
 import { errorHandler, notFoundHandler } from './platform/error-handler';
+import { plainCookies } from './platform/cookies';
+import { createAttemptLimiter } from './platform/attempt-limiter';
+import { requireDatabase } from './platform/database';
+import { redactUrl } from './platform/log-redaction';
 import { flashMessages } from './platform/flash';
 import { healthRouter } from './platform/health';
 import { createI18n, i18nHandler, rememberLanguageChoice } from './platform/i18n';
 import type { Logger } from './platform/logger';
-import { createMailer, type Mailer } from './platform/mailer';
+import type { Mailer } from './platform/mailer';
+import { createOutbox } from './platform/outbox';
 import { publicDir, viewsDir } from './platform/paths';
+import { capPostsPerAddress, type PostCap } from './platform/post-cap';
 import { createCsrf, securityHeaders } from './platform/security';
 import { sessionMiddleware } from './platform/session';
 import { viewLocals } from './platform/views';
@@ -31,12 +36,14 @@ export type AppDeps = {
   config: Config;
   connection: Connection;
   logger: Logger;
-  /** defaults to SMTP_URL's server, or files in DATA_DIR/outbox without one */
+  /** defaults to the outbox in the database, which the server's worker sends from (platform/outbox.ts) */
   mailer?: Mailer;
   /** extra routers mounted after the built-in ones; tests use it to add routes that throw */
   extraRouters?: Router[];
   /** how often published releases are re-read (default 5 s): a publish elsewhere shows up within it */
   contentRefreshMs?: number;
+  /** the coarse cap on POSTs per client address (default DEFAULT_POST_CAP) */
+  postCap?: PostCap;
   /** domain events; tests pass their own to observe them */
   events?: LearningEvents;
 };
@@ -51,8 +58,7 @@ export function createApp(deps: AppDeps): Express {
   const i18n = createI18n();
   // the package upload is multipart: its route checks the token once multer has read the form
   const csrf = createCsrf({ multipartPaths: [ADMIN_CONTENT_UPLOAD_PATH, COHORT_ENROL_PATH] });
-  const mailer =
-    deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger });
+  const mailer = deps.mailer ?? createOutbox(connection);
   const accounts = createAccounts({
     connection,
     i18n,
@@ -92,9 +98,10 @@ export function createApp(deps: AppDeps): Express {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      // One short line per request: headers can carry personal data and would drown the log.
+      // One short line per request: headers can carry personal data and would drown the log, and
+      // a URL can carry a secret (a reset link's token), which is redacted.
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -103,9 +110,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders({ https: config.baseUrl.startsWith('https://') }));
   app.use(compression());
   app.use('/static', express.static(publicDir, { maxAge: production ? '7d' : 0, index: false }));
+  app.use(requireDatabase(connection));
+  app.use(capPostsPerAddress(createAttemptLimiter(connection), deps.postCap));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
   app.use(express.json({ limit: BODY_LIMIT }));
-  app.use(cookieParser());
+  app.use(plainCookies());
   app.use(sessionMiddleware({ connection, secret: config.sessionSecret, secureCookie: config.secureCookies }));
   app.use(accounts.authentication); // sets req.user before i18n, so the user's own language wins
   app.use(flashMessages);

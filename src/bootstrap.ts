@@ -6,6 +6,7 @@ import { createCohortIndexes } from './features/cohorts';
 import { contentModels, createContentService, formatPackageError, InvalidContentError } from './features/content';
 import { learningModels } from './features/learning';
 import type { Logger } from './platform/logger';
+import { createOutboxIndexes } from './platform/outbox';
 import { modulesDir } from './platform/paths';
 
 /** Creates every collection's indexes. Idempotent; the connection has autoIndex off on purpose. */
@@ -19,6 +20,7 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
   for (const model of Object.values(learningModels(connection))) await model.createIndexes();
   await createCertificateIndexes(connection);
   await createCohortIndexes(connection);
+  await createOutboxIndexes(connection);
 }
 
 /**

@@ -1,11 +1,20 @@
 import http from 'node:http';
+import net from 'node:net';
 import type { Connection } from 'mongoose';
 import { createApp } from './app';
 import { type Config, ConfigError, configWarnings, loadConfig } from './config';
 import { connectWithRetry, type LocalDatabase, LocalDatabaseUnavailable, startLocalDatabase } from './platform/database';
 import { createLogger } from './platform/logger';
+import { createMailer } from './platform/mailer';
+import { createOutboxWorker } from './platform/outbox';
 import { startSessionPurge } from './platform/session';
 import { startAccountsPurge } from './features/accounts';
+
+/** How long in-flight requests may run after SIGTERM before their connections are closed. */
+const DRAIN_MS = 25_000;
+
+/** How long a keep-alive connection that is idle at SIGTERM may still bring a request. */
+const IDLE_GRACE_MS = 1000;
 
 /** Where the database comes from: MONGODB_URI, or the local server for DATA_DIR. */
 export async function openDatabase(config: Config, log: { info(m: string): void; warn(m: string): void }) {
@@ -54,41 +63,68 @@ async function main() {
   await prepareDatabase(connection, logger);
 
   const app = createApp({ config, connection, logger });
-  const server = http.createServer(app);
+  const mail = createOutboxWorker({
+    connection,
+    transport: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger }),
+    logger,
+  });
+  mail.start();
+  // While draining, every answer says `Connection: close`, so a keep-alive client opens its next
+  // request elsewhere instead of having it reset on a connection we are about to close.
+  let draining = false;
+  const inFlight = new Set<http.ServerResponse>();
+  const server = http.createServer((req, res) => {
+    if (draining) res.shouldKeepAlive = false;
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    app(req, res);
+  });
   const stopPurge = startSessionPurge(connection, (err) => logger.warn({ err }, 'session purge failed'));
   const stopAccountsPurge = startAccountsPurge(connection, (err) => logger.warn({ err }, 'accounts purge failed'));
   server.listen(config.port, () => {
     logger.info(`SDG Learn listening on http://localhost:${config.port} (${config.env})`);
   });
 
-  let stopping = false;
-  const shutdown = (signal: string, exitCode = 0) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`${signal} received: finishing in-flight requests`);
+  const shutdown = (reason: string, exitCode = 0) => {
+    if (draining) return;
+    draining = true;
+    logger.info(`${reason}: finishing in-flight requests`);
+    for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
     stopPurge();
     stopAccountsPurge();
-    // Give slow requests a bounded time; the load balancer has already stopped sending new ones.
+    // Requests already accepted get up to DRAIN_MS (a quiz submission on a busy machine takes
+    // seconds, not tens of them); the orchestrator's grace period must be longer than this.
     const force = setTimeout(() => {
-      logger.warn('requests still running after 10 s, closing them');
+      logger.warn(`requests still running after ${DRAIN_MS / 1000} s, closing them`);
       server.closeAllConnections();
-    }, 10_000);
+    }, DRAIN_MS);
     force.unref();
-    server.close(async () => {
+    // Stops accepting connections. Node's own http close would also close every idle keep-alive
+    // connection at once, and a client that is writing its next request on one at that moment gets
+    // a reset; so the listening socket is closed first, requests arriving on open connections are
+    // still answered (with `Connection: close`), and the connections that stayed idle are closed a
+    // moment later.
+    net.Server.prototype.close.call(server, async () => {
       clearTimeout(force);
+      await mail.stop();
       await connection.close().catch(() => {});
       await local?.stop();
       logger.info('stopped');
       process.exit(exitCode);
     });
-    server.closeIdleConnections();
+    setTimeout(() => server.closeIdleConnections(), IDLE_GRACE_MS).unref();
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+  process.on('SIGTERM', () => shutdown('SIGTERM received'));
+  process.on('SIGINT', () => shutdown('SIGINT received'));
+  // Node's own practice: after an unhandled rejection or exception the process state is unknown,
+  // so it stops (answering what it can) and exits non-zero for the supervisor to start it again.
+  process.on('unhandledRejection', (err) => {
+    logger.fatal({ err }, 'unhandled rejection');
+    shutdown('unhandled rejection', 1);
+  });
   process.on('uncaughtException', (err) => {
     logger.fatal({ err }, 'uncaught exception');
-    shutdown('uncaughtException', 1);
+    shutdown('uncaught exception', 1);
   });
 }
 

@@ -1,52 +1,104 @@
+import crypto from 'node:crypto';
 import type { Connection } from 'mongoose';
+import { isDuplicateKey } from './database';
 
 /**
- * Limits repeated attempts (failed logins, reset requests) across every app instance.
+ * Limits repeated attempts (failed logins, reset requests, registrations) across every app instance.
  *
  * Why not rate-limiter-flexible's RateLimiterMongo or a counter store for express-rate-limit: they
  * keep one document per key and bump it with `$inc`, and FerretDB v1 (our local database) applies
- * an update as read-modify-write, so parallel failures for one e-mail overwrite each other and an
- * attacker who sends requests in parallel is under-counted; their expiry also leans on TTL indexes,
- * which FerretDB does not have. Instead each attempt is one inserted document: inserts are never
- * lost, counting them inside the window is an indexed range query that is exact on MongoDB and
- * FerretDB alike, and `purgeExpiredAttempts` deletes old ones on a timer.
- * A burst of parallel requests can still all pass the check before any is recorded; that bounds
- * the overshoot by the attacker's concurrency, not by time.
+ * an update as read-modify-write, so parallel requests overwrite each other's counts; their expiry
+ * also leans on TTL indexes, which FerretDB does not have.
+ *
+ * Counting inserted attempts and then deciding is not enough either: 40 parallel wrong passwords
+ * all counted 0 before any was recorded, and 31 passwords were checked against a limit of 5. So a
+ * limit of `max` is `max` slots per window of `windowMs` (windows counted from the epoch), each a
+ * document whose `_id` is `<key>#<window>#<n>`: an attempt goes ahead only once it has inserted a
+ * free slot, and the primary key lets exactly one of the racers for a slot have it, on MongoDB and
+ * FerretDB alike. Slots are never freed and reused within their window (FerretDB deletes by
+ * read-then-delete, so "delete if expired, then insert" let racers delete each other's fresh slots);
+ * a new window brings new ids. So at most `max` attempts pass per window, and at most 2 × `max`
+ * in any span of `windowMs` that straddles two windows. `purgeExpiredAttempts` deletes old slots.
  */
 export const ATTEMPTS_COLLECTION = 'attempts';
 
-type Attempt = { key: string; at: Date; expiresAt: Date };
+type Attempt = { _id: string; key: string; at: Date; expiresAt: Date };
 
 /** At most `max` attempts for `key` within the last `windowMs`. */
 export type Limit = { key: string; max: number; windowMs: number };
 
+/** The outcome of asking to go ahead: `release` gives back the slots taken (a login that succeeded). */
+export type Claim = { allowed: boolean; release(): Promise<void> };
+
 export type AttemptLimiter = {
-  /** true when any of the keys has used up its attempts */
-  isLimited(limits: readonly Limit[]): Promise<boolean>;
-  /** counts one attempt against each key */
-  record(limits: readonly Limit[]): Promise<void>;
+  /** takes a slot under every limit, or none at all when any limit is used up */
+  take(limits: readonly Limit[]): Promise<Claim>;
+  /**
+   * A coarse cap where being exact matters less than being cheap: the request is inserted first,
+   * then the attempts in the window are counted, its own included. Each request sees at least every
+   * attempt that was inserted before its own, so no more than `max` are ever let through; refused
+   * ones are removed again, so they do not keep the window full.
+   */
+  admit(limit: Limit): Promise<boolean>;
   /** forgets a key's attempts, e.g. an e-mail's failures after it logs in */
   forget(key: string): Promise<void>;
 };
 
+const slotId = (key: string, window: number, n: number) => `${key}#${window}#${n}`;
+
 export function createAttemptLimiter(connection: Connection, clock: () => Date = () => new Date()): AttemptLimiter {
   const attempts = () => connection.collection<Attempt>(ATTEMPTS_COLLECTION);
+
+  async function insertSlot(doc: Attempt): Promise<boolean> {
+    try {
+      await attempts().insertOne(doc);
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+  }
+
+  /** The id of the slot taken for `limit` in the current window, or undefined when all of them are held. */
+  async function takeSlot(limit: Limit, now: Date): Promise<string | undefined> {
+    const window = Math.floor(now.getTime() / limit.windowMs);
+    const held = new Set<string>();
+    for (const d of await attempts().find({ key: limit.key }, { projection: { _id: 1 } }).toArray()) held.add(d._id);
+    const expiresAt = new Date((window + 1) * limit.windowMs);
+    for (let n = 0; n < limit.max; n++) {
+      const _id = slotId(limit.key, window, n);
+      if (held.has(_id)) continue;
+      if (await insertSlot({ _id, key: limit.key, at: now, expiresAt })) return _id;
+    }
+    return undefined;
+  }
+
+  const releaseAll = async (ids: string[]) => {
+    if (ids.length > 0) await attempts().deleteMany({ _id: { $in: ids } });
+  };
+
   return {
-    async isLimited(limits) {
-      const now = clock().getTime();
-      const counts = await Promise.all(
-        limits.map((l) =>
-          attempts().countDocuments({ key: l.key, at: { $gt: new Date(now - l.windowMs) } }, { limit: l.max }),
-        ),
-      );
-      return counts.some((count, i) => count >= limits[i]!.max);
-    },
-    async record(limits) {
-      if (limits.length === 0) return;
+    async take(limits) {
       const now = clock();
-      await attempts().insertMany(
-        limits.map((l) => ({ key: l.key, at: now, expiresAt: new Date(now.getTime() + l.windowMs) })),
-      );
+      const taken: string[] = [];
+      for (const limit of limits) {
+        const id = await takeSlot(limit, now);
+        if (!id) {
+          await releaseAll(taken);
+          return { allowed: false, release: async () => {} };
+        }
+        taken.push(id);
+      }
+      return { allowed: true, release: () => releaseAll(taken) };
+    },
+    async admit(limit) {
+      const now = clock();
+      const _id = `${limit.key}@${now.getTime()}:${crypto.randomBytes(6).toString('hex')}`;
+      await attempts().insertOne({ _id, key: limit.key, at: now, expiresAt: new Date(now.getTime() + limit.windowMs) });
+      const count = await attempts().countDocuments({ key: limit.key, at: { $gt: new Date(now.getTime() - limit.windowMs) } }, { limit: limit.max + 1 });
+      if (count <= limit.max) return true;
+      await attempts().deleteOne({ _id });
+      return false;
     },
     async forget(key) {
       await attempts().deleteMany({ key });

@@ -1,5 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Connection } from 'mongoose';
+import { createLogger } from '../../src/platform/logger';
+import { createMailer } from '../../src/platform/mailer';
+import { createOutboxWorker } from '../../src/platform/outbox';
 import { testDataDir } from './build-app';
 
 /** A message as the mailer wrote it to DATA_DIR/outbox (nodemailer's JSON transport). */
@@ -7,8 +11,19 @@ export type OutboxMessage = { to: { address: string }[]; from: { address: string
 
 const outbox = () => path.join(testDataDir(), 'outbox');
 
-/** The messages "sent" so far in this jest worker, oldest first. */
-export function readOutbox(): OutboxMessage[] {
+/**
+ * Sends what the app queued, as the server's worker would, through the mailer that writes files
+ * when there is no SMTP server.
+ */
+export async function deliverQueuedMail(connection: Connection): Promise<void> {
+  const logger = createLogger('silent');
+  const transport = createMailer({ from: 'SDG Learn <learn@example.org>', dataDir: testDataDir(), logger });
+  await createOutboxWorker({ connection, transport, logger }).deliverDue();
+}
+
+/** The messages sent so far in this jest worker, oldest first (what was queued is delivered first). */
+export async function readOutbox(connection: Connection): Promise<OutboxMessage[]> {
+  await deliverQueuedMail(connection);
   if (!fs.existsSync(outbox())) return [];
   return fs
     .readdirSync(outbox())
@@ -18,8 +33,8 @@ export function readOutbox(): OutboxMessage[] {
 }
 
 /** The messages sent to one address. */
-export function mailTo(address: string): OutboxMessage[] {
-  return readOutbox().filter((m) => m.to.some((t) => t.address === address));
+export async function mailTo(connection: Connection, address: string): Promise<OutboxMessage[]> {
+  return (await readOutbox(connection)).filter((m) => m.to.some((t) => t.address === address));
 }
 
 export function clearOutbox(): void {

@@ -24,6 +24,7 @@ function renderRegister(res: Response, status: number, page: FormPage) {
     title: 'accounts:register.title',
     values: page.values ?? { language: res.locals.lng },
     errors: page.errors ?? {},
+    messageKey: page.messageKey,
   });
 }
 
@@ -61,7 +62,11 @@ export function accountsController(deps: { accounts: AccountsService; passport: 
     async register(req: Request, res: Response, next: NextFunction) {
       const form = parseForm(registerSchema, req.body, { secret: ['password'] });
       if (!form.ok) return renderRegister(res, 422, form);
-      const result = await accounts.register(form.data);
+      const result = await accounts.register({ ...form.data, ip: req.ip ?? '' });
+      if ('limited' in result) {
+        res.setHeader('Retry-After', '3600');
+        return renderRegister(res, 429, { values: keptValues(req.body, ['password']), messageKey: 'accounts:errors.tooManyRegistrations' });
+      }
       if (!result.ok) {
         return renderRegister(res, 422, { values: keptValues(req.body, ['password']), errors: { [result.field]: result.error } });
       }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../../platform/i18n';
 import { ROLES } from '../../platform/roles';
+import { isPrintableLine } from '../../platform/validation';
 import { isCountryCode } from './countries';
 import { isCommonPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords';
 
@@ -11,15 +12,12 @@ import { isCommonPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './pa
  */
 const key = (name: string) => `accounts:errors.${name}`;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: a name with control characters would print as garbage
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-
 export const nameField = z
   .string({ error: key('nameRequired') })
   .trim()
   .min(1, { error: key('nameRequired') })
   .max(120, { error: key('nameTooLong') })
-  .refine((v) => !CONTROL_CHARACTERS.test(v), { error: key('nameInvalid') });
+  .refine(isPrintableLine, { error: key('nameInvalid') });
 
 export const emailField = z
   .string({ error: key('emailRequired') })
@@ -46,11 +44,12 @@ export const currentPasswordField = z
 export const languageField = z.enum(LANGUAGES, { error: key('languageInvalid') });
 
 /** Optional free text: empty means "not given" and is stored as nothing at all. */
-const optionalText = (max: number, tooLong: string) =>
+const optionalText = (max: number, tooLong: string, invalid: string) =>
   z
     .string({ error: key(tooLong) })
     .trim()
     .max(max, { error: key(tooLong) })
+    .refine(isPrintableLine, { error: key(invalid) })
     .optional()
     .transform((v) => (v ? v : undefined));
 
@@ -74,7 +73,7 @@ export const resetSchema = z.object({ password: newPasswordField });
 
 export const profileSchema = z.object({
   name: nameField,
-  organisation: optionalText(200, 'organisationTooLong'),
+  organisation: optionalText(200, 'organisationTooLong', 'organisationInvalid'),
   country: z
     .string({ error: key('countryInvalid') })
     .trim()
@@ -82,7 +81,7 @@ export const profileSchema = z.object({
     .optional()
     .transform((v) => (v ? v : undefined))
     .refine((v) => v === undefined || isCountryCode(v), { error: key('countryInvalid') }),
-  position: optionalText(200, 'positionTooLong'),
+  position: optionalText(200, 'positionTooLong', 'positionInvalid'),
   language: languageField,
 });
 export type ProfileInput = z.output<typeof profileSchema>;

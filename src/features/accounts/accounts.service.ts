@@ -37,6 +37,12 @@ export const loginLimits = (email: string, ip: string): Limit[] => [
   { key: `login:ip:${ipBucket(ip)}`, max: 50, windowMs: FIFTEEN_MINUTES },
 ];
 
+/**
+ * Sign-ups per client IP. A workshop in a town hall may sign up a room of learners from one address
+ * in an hour, so the limit is a room's worth, not one person's.
+ */
+export const registerLimits = (ip: string): Limit[] => [{ key: `register:ip:${ipBucket(ip)}`, max: 30, windowMs: 60 * 60_000 }];
+
 export function toAccountUser(user: UserDocument): AccountUser {
   return { id: String(user._id), email: user.email, name: user.name, role: user.role, language: user.language };
 }
@@ -78,9 +84,15 @@ export function createAccountsService(deps: AccountsDeps) {
   }
 
   return {
-    /** A new learner signs up. */
-    register(input: RegisterInput) {
-      return createAccount({ ...input, role: 'learner' });
+    /**
+     * A new learner signs up. Each sign-up costs a password hash, so an address gets a number of
+     * them an hour; a refused one hashes nothing.
+     */
+    async register(input: RegisterInput & { ip: string }): Promise<{ ok: true; user: AccountUser } | FieldRefusal | { ok: false; limited: true }> {
+      const { ip, ...account } = input;
+      const claim = await limiter.take(registerLimits(ip));
+      if (!claim.allowed) return { ok: false, limited: true };
+      return createAccount({ ...account, role: 'learner' });
     },
 
     /** An account with any role, made by an operator (the command line); audited. */
@@ -98,7 +110,7 @@ export function createAccountsService(deps: AccountsDeps) {
 
     /**
      * A login attempt: refused while the e-mail or the IP has too many recent failures, counted
-     * when it fails, and every outcome audited.
+     * when it fails (also when many arrive at once), and every outcome audited.
      */
     async login(input: { email: string; password: string; ip: string }) {
       const { email, password, ip } = input;
@@ -111,16 +123,19 @@ export function createAccountsService(deps: AccountsDeps) {
           details: { reason },
         });
 
-      if (await limiter.isLimited(limits)) {
+      // the slot is taken before the password is checked: that check is what a guesser is after
+      const claim = await limiter.take(limits);
+      if (!claim.allowed) {
         await failed('limited');
         return { status: 'limited' as const };
       }
       const { user, valid } = await checkCredentials(email, password);
       if (!user || !valid) {
-        await limiter.record(limits);
         await failed(user ? 'wrong-password' : 'unknown-email', user);
         return { status: 'invalid' as const };
       }
+      // only failures count: a right password gives its slots back
+      await claim.release();
       if (user.deactivatedAt) {
         await failed('deactivated', user);
         return { status: 'deactivated' as const };

@@ -59,8 +59,7 @@ export function createPasswordResetService(deps: PasswordResetDeps) {
     async requestReset(input: { email: string; ip: string }) {
       const { email, ip } = input;
       const limits = forgotLimits(email, ip);
-      if (await limiter.isLimited(limits)) return { status: 'limited' as const };
-      await limiter.record(limits);
+      if (!(await limiter.take(limits)).allowed) return { status: 'limited' as const };
 
       const user = await User.findOne({ email });
       if (!user || user.deactivatedAt) {
@@ -91,13 +90,12 @@ export function createPasswordResetService(deps: PasswordResetDeps) {
      */
     async resetPassword(input: { token: string; password: string; ip: string; sessionId?: string }) {
       const limits = resetTokenLimits(input.ip);
-      if (await limiter.isLimited(limits)) return { status: 'limited' as const };
+      const claim = await limiter.take(limits);
+      if (!claim.allowed) return { status: 'limited' as const };
       const usable = await findUsable(input.token);
       const claimed = usable && (await PasswordReset.deleteOne({ _id: usable.reset._id })).deletedCount === 1;
-      if (!usable || !claimed) {
-        await limiter.record(limits);
-        return { status: 'invalid' as const };
-      }
+      if (!usable || !claimed) return { status: 'invalid' as const };
+      await claim.release();
       const { user } = usable;
       const id = String(user._id);
       const passwordHash = await hasher.hash(input.password);

@@ -4,6 +4,7 @@ import { NotFoundError } from '../../platform/errors';
 import type { PackageWarning } from '../content';
 import { setFlash } from '../../platform/flash';
 import { currentLanguage } from '../../platform/i18n';
+import { uploadRefusal } from '../../platform/uploads';
 import { versionPath } from './admin-content.paths';
 import type { AdminContentService } from './admin-content.service';
 import { paramsOf, versionParams } from './admin-content.schemas';
@@ -67,9 +68,9 @@ export function adminContentController(service: AdminContentService) {
 
     /** POST /admin/content — check an uploaded package and store it as a draft version */
     async upload(req: Request, res: Response) {
-      const refusal = res.locals.uploadRefusal as string | undefined;
+      const refusal = uploadRefusal(res.locals);
       if (refusal) {
-        const tooLarge = refusal === 'LIMIT_FILE_SIZE';
+        const tooLarge = refusal === 'TOO_LARGE';
         const problem = tooLarge
           ? uploadProblem('', 'uploadTooLarge', 'is larger than the upload limit', { mb: limits.maxPackageBytes / MB })
           : uploadProblem('', 'uploadRefused', 'could not be received');

@@ -1,6 +1,6 @@
 import { type RequestHandler, Router } from 'express';
-import multer from 'multer';
 import { requireRight } from '../../platform/auth-guards';
+import { receiveUpload } from '../../platform/uploads';
 import { adminContentController } from './admin-content.controller';
 import { CONTENT_PATH } from './admin-content.paths';
 import type { AdminContentService } from './admin-content.service';
@@ -12,23 +12,9 @@ const noStore: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/**
- * Receives the form into memory only (never a temporary file), within limits. A refusal by multer
- * (too large, a field too many) is noted for the page to explain; the CSRF check after it still decides
- * first whether the request is answered at all.
- */
+/** The package form: the token, the file (field `package`) and nothing much else. */
 function receivePackage(limits: ZipLimits): RequestHandler {
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    defParamCharset: 'utf8',
-    limits: { fileSize: limits.maxPackageBytes, files: 1, fields: 4, parts: 5, fieldSize: 1024, fieldNameSize: 64, headerPairs: 20 },
-  }).single('package');
-  return (req, res, next) => {
-    upload(req, res, (err: unknown) => {
-      if (err) res.locals.uploadRefusal = err instanceof multer.MulterError ? err.code : 'MALFORMED';
-      next();
-    });
-  };
+  return receiveUpload({ field: 'package', maxFileBytes: limits.maxPackageBytes, maxFields: 4, maxFieldBytes: 1024 });
 }
 
 /** `verifyCsrf` checks the token of a multipart form once multer has parsed it (see platform/security.ts). */

@@ -3,6 +3,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../../platform/er
 import { setFlash } from '../../platform/flash';
 import { currentLanguage } from '../../platform/i18n';
 import { safeLocalPath } from '../../platform/local-path';
+import type { OutboxEntry } from '../../platform/outbox';
 import { ROLES } from '../../platform/roles';
 import { parseForm } from '../../platform/validation';
 import { countryName } from '../accounts';
@@ -35,8 +36,11 @@ function afterChange(req: Request, res: Response, outcome: ChangeOutcome, flashK
 
 const idOf = (req: Request) => String(req.params.id ?? '');
 
-export function adminController(deps: { admin: AdminService; audit: AuditLog }) {
-  const { admin, audit } = deps;
+/** The e-mails the outbox worker gave up on (platform/outbox.ts). */
+export type MailReport = { listFailed(): Promise<{ entries: OutboxEntry[]; queued: number }> };
+
+export function adminController(deps: { admin: AdminService; audit: AuditLog; mail: MailReport }) {
+  const { admin, audit, mail } = deps;
   return {
     /** GET /admin/users — find accounts, change their role, deactivate them */
     async users(req: Request, res: Response) {
@@ -82,6 +86,11 @@ export function adminController(deps: { admin: AdminService; audit: AuditLog }) 
         prevHref: result.page > 1 ? pageHref('/admin/audit', { page: result.page - 1 }) : undefined,
         nextHref: result.page < result.pages ? pageHref('/admin/audit', { page: result.page + 1 }) : undefined,
       });
+    },
+
+    /** GET /admin/mail — e-mails that could not be delivered after every retry, and how many are waiting */
+    async mail(_req: Request, res: Response) {
+      res.render('admin/mail', { title: 'admin:mail.title', ...(await mail.listFailed()) });
     },
   };
 }

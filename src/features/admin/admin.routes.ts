@@ -1,7 +1,7 @@
 import { type RequestHandler, Router } from 'express';
 import { requireRight } from '../../platform/auth-guards';
 import type { AuditLog } from '../audit';
-import { adminController } from './admin.controller';
+import { adminController, type MailReport } from './admin.controller';
 import type { AdminService } from './admin.service';
 
 const noStore: RequestHandler = (_req, res, next) => {
@@ -9,7 +9,7 @@ const noStore: RequestHandler = (_req, res, next) => {
   next();
 };
 
-export function adminRouter(deps: { admin: AdminService; audit: AuditLog }): Router {
+export function adminRouter(deps: { admin: AdminService; audit: AuditLog; mail: MailReport }): Router {
   const router = Router();
   const admin = adminController(deps);
   const manageUsers = requireRight('users.manage');
@@ -19,5 +19,6 @@ export function adminRouter(deps: { admin: AdminService; audit: AuditLog }): Rou
   router.post('/admin/users/:id/deactivate', manageUsers, admin.deactivate);
   router.post('/admin/users/:id/reactivate', manageUsers, admin.reactivate);
   router.get('/admin/audit', requireRight('audit.read'), noStore, admin.auditLog);
+  router.get('/admin/mail', requireRight('audit.read'), noStore, admin.mail);
   return router;
 }

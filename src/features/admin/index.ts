@@ -1,5 +1,6 @@
-/** Admin pages for accounts and the audit log: /admin/users, /admin/audit. */
+/** Admin pages for accounts, the audit log and undelivered e-mail: /admin/users, /admin/audit, /admin/mail. */
 import type { Connection } from 'mongoose';
+import { listFailedMail } from '../../platform/outbox';
 import { endSessionsOfUser } from '../../platform/session';
 import { getUserModel } from '../accounts';
 import { auditLogFor } from '../audit';
@@ -16,6 +17,7 @@ export function createAdmin(connection: Connection) {
     audit,
     sessions: { endAllOf: (userId) => endSessionsOfUser(connection, userId) },
   });
-  return { service: admin, router: adminRouter({ admin, audit }) };
+  const mail = { listFailed: () => listFailedMail(connection) };
+  return { service: admin, router: adminRouter({ admin, audit, mail }) };
 }
 

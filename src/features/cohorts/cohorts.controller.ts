@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { NotFoundError } from '../../platform/errors';
 import { setFlash } from '../../platform/flash';
 import { currentLanguage } from '../../platform/i18n';
+import { uploadRefusal } from '../../platform/uploads';
 import { type FormErrors, type FormValues, parseForm } from '../../platform/validation';
 import { cohortOf, cohortPath, cohortView } from './cohort-view';
 import { createCohortForm, emailForm, enrolForm, joinForm } from './cohorts.schemas';
@@ -14,6 +15,12 @@ type Source = 'pasted' | 'file';
 type Report = EnrolReport<{ line: number; email: string; source: Source }> & {
   malformed: (MalformedRow & { source: Source })[];
   duplicates: number;
+};
+
+const UPLOAD_ERRORS: Record<string, string> = {
+  NOT_ALLOWED: 'cohorts:errors.fileType',
+  TOO_LARGE: 'cohorts:errors.fileTooLarge',
+  MALFORMED: 'cohorts:errors.fileUnreadable',
 };
 
 const emptyForm = (values: FormValues = {}): Form => ({ values, errors: {} });
@@ -101,7 +108,7 @@ export function cohortsController(deps: Deps) {
       const form = parseForm(enrolForm, req.body);
       const pasted = form.ok ? form.data.emails : '';
       const errors: FormErrors = form.ok ? {} : { emails: form.errors.emails! };
-      const uploadError = res.locals.uploadError as string | undefined;
+      const uploadError = UPLOAD_ERRORS[uploadRefusal(res.locals) ?? ''];
       const file = req.file ? decodeText(req.file.buffer) : '';
       if (uploadError) errors.file = uploadError;
       else if (file === undefined) errors.file = 'cohorts:errors.fileNotText';

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
-import multer, { MulterError } from 'multer';
+import { type RequestHandler, Router } from 'express';
 import { requireRight } from '../../platform/auth-guards';
+import { receiveUpload } from '../../platform/uploads';
 import { loadCohort } from './cohort-view';
 import type { cohortsController } from './cohorts.controller';
 import type { CohortsService } from './cohorts.service';
@@ -11,34 +11,20 @@ import type { monitoringController } from './monitoring.controller';
 export const MAX_UPLOAD_BYTES = 1024 * 1024;
 const TEXT_TYPES = new Set(['text/csv', 'text/plain', 'application/csv', 'application/vnd.ms-excel', 'text/comma-separated-values']);
 
-class NotACsvFile extends Error {}
-
-const upload = multer({
-  storage: multer.memoryStorage(),
-  limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, parts: 6, fieldSize: 110_000 },
-  fileFilter: (_req, file, done) => {
-    const ext = path.extname(file.originalname).toLowerCase();
-    if (ext === '.csv' || ext === '.txt' || (ext === '' && TEXT_TYPES.has(file.mimetype))) done(null, true);
-    else done(new NotACsvFile());
-  },
-});
-
 /**
  * Reads the optional uploaded list (field `file`). A refused file is not an error page: the form
  * comes back with the reason beside the file field.
  */
-function enrolUpload(req: Request, res: Response, next: NextFunction) {
-  upload.single('file')(req, res, (err?: unknown) => {
-    if (err instanceof NotACsvFile) res.locals.uploadError = 'cohorts:errors.fileType';
-    else if (err instanceof MulterError) {
-      res.locals.uploadError = err.code === 'LIMIT_FILE_SIZE' ? 'cohorts:errors.fileTooLarge' : 'cohorts:errors.fileUnreadable';
-    } else if (err) {
-      next(err);
-      return;
-    }
-    next();
-  });
-}
+const enrolUpload = receiveUpload({
+  field: 'file',
+  maxFileBytes: MAX_UPLOAD_BYTES,
+  maxFields: 5,
+  maxFieldBytes: 110_000,
+  accept: (file) => {
+    const ext = path.extname(file.originalname).toLowerCase();
+    return ext === '.csv' || ext === '.txt' || (ext === '' && TEXT_TYPES.has(file.mimetype));
+  },
+});
 
 const noStore: RequestHandler = (_req, res, next) => {
   res.setHeader('Cache-Control', 'no-store');

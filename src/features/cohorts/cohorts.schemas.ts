@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../../platform/i18n';
+import { isPrintableLine } from '../../platform/validation';
 
 /*
  * Messages are i18n keys in `cohorts:errors`, shown beside their fields in the reader's language.
@@ -31,7 +32,8 @@ export const createCohortForm = z
       .string({ error: key('nameRequired') })
       .trim()
       .min(1, { error: key('nameRequired') })
-      .max(120, { error: key('nameTooLong') }),
+      .max(120, { error: key('nameTooLong') })
+      .refine(isPrintableLine, { error: key('nameInvalid') }),
     language: z.enum(LANGUAGES, { error: key('languageInvalid') }),
     startsOn: optionalDate('dateInvalid'),
     endsOn: optionalDate('dateInvalid'),

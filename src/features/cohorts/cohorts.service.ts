@@ -142,13 +142,13 @@ export function createCohortsService(deps: {
     /** A learner joins with the code the trainer gave; wrong codes count towards a limit. */
     async join(userId: string, input: string): Promise<JoinOutcome> {
       const limit = [{ key: `cohort-join:${userId}`, ...JOIN_LIMIT }];
-      if (await limiter.isLimited(limit)) return { status: 'limited' };
+      const claim = await limiter.take(limit);
+      if (!claim.allowed) return { status: 'limited' };
       const code = normalizeJoinCode(input);
       const doc = isWellFormedJoinCode(code) ? await CohortModel.findOne({ joinCode: code }).lean<CohortDoc>() : null;
-      if (!doc) {
-        await limiter.record(limit);
-        return { status: 'unknown' };
-      }
+      if (!doc) return { status: 'unknown' };
+      // only wrong codes count
+      await claim.release();
       const cohort = toCohort(doc);
       if (cohort.codeExpiresAt && cohort.codeExpiresAt <= clock()) return { status: 'expired', expiredAt: cohort.codeExpiresAt };
       try {

@@ -11,7 +11,15 @@ export async function connectWithRetry(
   for (let attempt = 1; ; attempt++) {
     const conn = mongoose.createConnection(uri, {
       dbName: options.dbName,
-      serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
+      // A dead or paused database must turn into the 503 page within about 5 s, not hang a request:
+      // server selection gives up after 3 s; the heartbeat every second, with a 2 s connect
+      // timeout, notices a paused server and interrupts the operations waiting on it. There is
+      // no socket timeout, since a large cohort's page can legitimately query for a minute.
+      serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 3000,
+      connectTimeoutMS: 2000,
+      heartbeatFrequencyMS: 1000,
+      // fail at once while disconnected instead of queueing for mongoose's 10 s buffer timeout
+      bufferCommands: false,
       // Mongoose would create indexes in the background; we create them on purpose with syncIndexes.
       autoIndex: false,
       autoCreate: false,

@@ -1,4 +1,5 @@
 export { connectWithRetry, isDatabaseReady } from './connection';
 export { LocalDatabaseUnavailable, type LocalDatabase, startLocalDatabase, buildFerretDb } from './local-server';
 export { isDuplicateKey, modelOn } from './models';
+export { DatabaseUnavailableError, isDatabaseUnreachable, requireDatabase, RETRY_AFTER_SECONDS } from './availability';
 export { chunked, IN_CHUNK, inChunks } from './in-chunks';

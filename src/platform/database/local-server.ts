@@ -13,6 +13,8 @@ export type LocalDatabase = {
   kind: 'mongod' | 'ferretdb';
   /** true when this process started the server and so must stop it */
   owned: boolean;
+  /** the server's process id, when this process runs it (it changes when the server is restarted) */
+  pid?: () => number | undefined;
   stop(): Promise<void>;
 };
 
@@ -272,16 +274,60 @@ export async function startLocalDatabase(options: { dataDir: string; port?: numb
     const port = options.port ?? (await freePort());
     const mongod = findOnPath('mongod');
     const kind = mongod ? 'mongod' : 'ferretdb';
-    const { child, uri } = mongod ? await spawnMongod(mongod, dataDir, port) : await spawnFerretDb(dataDir, port, log);
+    const spawnServer = () => (mongod ? spawnMongod(mongod, dataDir, port) : spawnFerretDb(dataDir, port, log));
+    let { child, uri } = await spawnServer();
     if (child.pid === undefined) throw new LocalDatabaseUnavailable(`The local ${kind} did not start.`);
-    const state: State = { pid: child.pid, uri, kind };
-    fs.writeFileSync(stateFile, JSON.stringify(state));
+    const writeState = () => fs.writeFileSync(stateFile, JSON.stringify({ pid: child.pid ?? 0, uri, kind } satisfies State));
+    writeState();
     log.info(`Local database (${kind}) listening at ${uri}, data in ${dataDir}`);
+
+    /*
+     * The platform is its database's supervisor: when the server dies (a crash, SIGKILL from the
+     * OOM killer), it is started again on the same port (so the driver's connections find it again
+     * by themselves), waiting longer after each death in a row and starting over once it has run
+     * for a minute. Meanwhile pages answer 503 (platform/database/availability.ts).
+     */
+    let stopping = false;
+    let failures = 0;
+    let startedAt = Date.now();
+    const watch = () => {
+      child.once('exit', (code, signal) => {
+        if (stopping) return;
+        // a clean exit is someone stopping it on purpose (the last test run, an operator): not a crash
+        if (code === 0 || signal === 'SIGTERM' || signal === 'SIGINT') {
+          log.info(`Local database (${kind}) was stopped from outside (${signal ?? `code ${code}`}); not restarting it`);
+          return;
+        }
+        failures = Date.now() - startedAt > 60_000 ? 1 : failures + 1;
+        const delay = Math.min(10_000, 250 * 2 ** (failures - 1));
+        log.warn(`Local database (${kind}) stopped (${signal ?? `code ${code}`}); restarting it in ${delay} ms (restart ${failures} in a row)`);
+        const timer = setTimeout(restart, delay);
+        timer.unref();
+      });
+    };
+    const restart = async () => {
+      if (stopping) return;
+      try {
+        ({ child, uri } = await spawnServer());
+        startedAt = Date.now();
+        writeState();
+        log.info(`Local database (${kind}) restarted at ${uri}`);
+        watch();
+      } catch (err) {
+        failures++;
+        const delay = Math.min(10_000, 250 * 2 ** (failures - 1));
+        log.warn(`Local database (${kind}) could not be restarted (${err instanceof Error ? err.message : err}); trying again in ${delay} ms`);
+        setTimeout(restart, delay).unref();
+      }
+    };
+    watch();
     return {
       uri,
       kind,
       owned: true,
+      pid: () => child.pid,
       async stop() {
+        stopping = true;
         child.kill('SIGTERM');
         await waitForExit(child, 5000);
         if (readState(stateFile)?.pid === child.pid) fs.rmSync(stateFile, { force: true });

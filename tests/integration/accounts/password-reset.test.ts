@@ -27,7 +27,7 @@ async function requestLink(email: string): Promise<string> {
   const token = await csrfFor(agent, '/password/forgot');
   const res = await agent.post('/password/forgot').type('form').send({ email, _csrf: token });
   expect(res.status).toBe(303);
-  const mail = mailTo(email).at(-1);
+  const mail = (await mailTo(connection, email)).at(-1);
   const link = /http:\/\/localhost:3000(\/password\/reset\/[A-Za-z0-9_-]+)/.exec(mail?.text ?? '');
   if (!link?.[1]) throw new Error('no reset link was e-mailed');
   return link[1];
@@ -38,7 +38,7 @@ describe('asking for a reset link', () => {
     const user = await createUser(connection, { language: 'fr', name: 'Élodie Martin' });
     const path = await requestLink(user.email);
 
-    const [mail] = mailTo(user.email);
+    const [mail] = await mailTo(connection, user.email);
     expect(mail!.subject).toBe('Choisissez un nouveau mot de passe pour SDG Learn');
     expect(mail!.text).toContain('Bonjour Élodie Martin,');
     expect(mail!.text).toContain('Le lien fonctionne une seule fois, pendant une heure.');
@@ -67,8 +67,8 @@ describe('asking for a reset link', () => {
     const flash = (html: string) => /<div class="notice [^"]*" role="status">[\s\S]*?<\/div>/.exec(html)?.[0];
     expect(flash(pageB)).toBe(flash(pageA));
     expect(flash(pageA)).toContain('If an account uses EMAIL');
-    expect(mailTo('no.such.person@example.org')).toHaveLength(0);
-    expect(readOutbox()).toHaveLength(1);
+    expect(await mailTo(connection, 'no.such.person@example.org')).toHaveLength(0);
+    expect(await readOutbox(connection)).toHaveLength(1);
   });
 
   it('when the e-mail is missing or malformed, then the form comes back with 422 and nothing is sent or stored', async () => {
@@ -81,7 +81,7 @@ describe('asking for a reset link', () => {
     expect(decoded(missing.text)).toMatch(/id="email-error">.*Enter your e-mail address\./);
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('value="nope"');
-    expect(readOutbox()).toHaveLength(0);
+    expect(await readOutbox(connection)).toHaveLength(0);
     expect(await snapshot(connection, ['password_resets', 'users'])).toEqual(before);
   });
 
@@ -91,7 +91,7 @@ describe('asking for a reset link', () => {
     const token = await csrfFor(agent, '/password/forgot');
     const res = await agent.post('/password/forgot').set('x-csrf-token', token).send({ email: { $gt: '' } });
     expect(res.status).toBe(422);
-    expect(readOutbox()).toHaveLength(0);
+    expect(await readOutbox(connection)).toHaveLength(0);
   });
 
   it('when the CSRF token is missing, then it gets 403 and nothing is sent', async () => {
@@ -100,7 +100,7 @@ describe('asking for a reset link', () => {
     await agent.get('/password/forgot');
     const res = await agent.post('/password/forgot').type('form').send({ email: user.email });
     expect(res.status).toBe(403);
-    expect(readOutbox()).toHaveLength(0);
+    expect(await readOutbox(connection)).toHaveLength(0);
   });
 
   it('when one address asks more than 3 times in an hour, then the 4th gets 429 in the page language and no e-mail', async () => {
@@ -112,7 +112,7 @@ describe('asking for a reset link', () => {
     const res = await agent.post('/password/forgot').type('form').send({ email: user.email, _csrf: token });
     expect(res.status).toBe(429);
     expect(decoded(res.text)).toContain('Trop de demandes.');
-    expect(mailTo(user.email)).toHaveLength(3);
+    expect(await mailTo(connection, user.email)).toHaveLength(3);
     expect(await snapshot(connection, ['password_resets'])).toEqual(before);
   });
 });

@@ -14,7 +14,9 @@ import { projectRoot } from '../../helpers/server-process';
  */
 
 // src/server.ts lets in-flight requests finish for up to 10 s after SIGTERM before it closes them.
-const APP_DRAIN_SECONDS = 10;
+/** the drain limit server.ts gives in-flight requests on SIGTERM, read from its source so the two stay in step */
+const APP_DRAIN_SECONDS =
+  Number(/const DRAIN_MS = ([\d_]+);/.exec(fs.readFileSync(path.join(__dirname, '../../../src/server.ts'), 'utf8'))?.[1]?.replaceAll('_', '')) / 1000;
 
 type Service = {
   image?: string;

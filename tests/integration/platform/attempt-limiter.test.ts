@@ -15,23 +15,59 @@ afterAll(async () => {
 });
 
 describe('counting attempts in the database', () => {
-  it('when 40 failures for one key arrive at once, then every one is counted (no lost updates on FerretDB)', async () => {
+  it('when 40 attempts for one key with 5 slots arrive at once, then exactly 5 go ahead (no race on FerretDB)', async () => {
     const limiter = createAttemptLimiter(connection);
-    const limit = { key: 'login:email:burst@example.org', max: 40, windowMs: 60_000 };
-    await Promise.all(Array.from({ length: 40 }, () => limiter.record([limit])));
-    expect(await connection.collection(ATTEMPTS_COLLECTION).countDocuments({ key: limit.key })).toBe(40);
-    expect(await limiter.isLimited([limit])).toBe(true);
-    expect(await limiter.isLimited([{ ...limit, max: 41 }])).toBe(false);
+    const limit = { key: 'login:email:burst@example.org', max: 5, windowMs: 60_000 };
+    const claims = await Promise.all(Array.from({ length: 40 }, () => limiter.take([limit])));
+    expect(claims.filter((c) => c.allowed)).toHaveLength(5);
+    expect(await connection.collection(ATTEMPTS_COLLECTION).countDocuments({ key: limit.key })).toBe(5);
+    expect((await limiter.take([limit])).allowed).toBe(false);
+  });
+
+  it('when the next window starts, then its slots are taken by one racer each', async () => {
+    let now = new Date('2026-01-01T10:00:10Z');
+    const limiter = createAttemptLimiter(connection, () => now);
+    const limit = { key: 'reset:email:window@example.org', max: 3, windowMs: 60_000 };
+    expect((await Promise.all(Array.from({ length: 3 }, () => limiter.take([limit])))).every((c) => c.allowed)).toBe(true);
+    now = new Date(now.getTime() + 61_000);
+    const again = await Promise.all(Array.from({ length: 20 }, () => limiter.take([limit])));
+    expect(again.filter((c) => c.allowed)).toHaveLength(3);
+  });
+
+  it('when one of two limits is used up, then the slot taken under the other is given back', async () => {
+    const limiter = createAttemptLimiter(connection);
+    const email = { key: 'login:email:both@example.org', max: 5, windowMs: 60_000 };
+    const ip = { key: 'login:ip:198.51.100.7', max: 1, windowMs: 60_000 };
+    expect((await limiter.take([email, ip])).allowed).toBe(true);
+    expect((await limiter.take([email, ip])).allowed).toBe(false);
+    expect(await connection.collection(ATTEMPTS_COLLECTION).countDocuments({ key: email.key })).toBe(1);
+  });
+
+  it('when a claim is released, then its slots are free again', async () => {
+    const limiter = createAttemptLimiter(connection);
+    const limit = { key: 'cohort-join:released', max: 1, windowMs: 60_000 };
+    const claim = await limiter.take([limit]);
+    await claim.release();
+    expect((await limiter.take([limit])).allowed).toBe(true);
   });
 
   it('when a key is forgotten, then its attempts no longer count and other keys keep theirs', async () => {
     const limiter = createAttemptLimiter(connection);
     const a = { key: 'login:email:a@example.org', max: 1, windowMs: 60_000 };
     const b = { key: 'login:email:b@example.org', max: 1, windowMs: 60_000 };
-    await limiter.record([a, b]);
+    await limiter.take([a, b]);
     await limiter.forget(a.key);
-    expect(await limiter.isLimited([a])).toBe(false);
-    expect(await limiter.isLimited([b])).toBe(true);
+    expect((await limiter.take([a])).allowed).toBe(true);
+    expect((await limiter.take([b])).allowed).toBe(false);
+  });
+
+  it('when 30 requests meet a coarse cap of 10 at once, then no more than 10 are admitted and the refused leave no trace', async () => {
+    const limiter = createAttemptLimiter(connection);
+    const cap = { key: 'post:ip:203.0.113.9', max: 10, windowMs: 60_000 };
+    const admitted = (await Promise.all(Array.from({ length: 30 }, () => limiter.admit(cap)))).filter(Boolean).length;
+    expect(admitted).toBeGreaterThan(0);
+    expect(admitted).toBeLessThanOrEqual(10);
+    expect(await connection.collection(ATTEMPTS_COLLECTION).countDocuments({ key: cap.key })).toBe(admitted);
   });
 
   it('when the purge runs, then expired attempts and reset links go and live ones stay', async () => {
@@ -58,7 +94,7 @@ describe('counting attempts in the database', () => {
     const users = await connection.collection('users').indexes();
     expect(users.find((i) => JSON.stringify(i.key) === '{"email":1}')?.unique).toBe(true);
     expect(await names('password_resets')).toEqual(expect.arrayContaining(['{"userId":1}', '{"expiresAt":1}']));
-    expect(await names('audit_events')).toContain('{"at":-1}');
+    expect(await names('audit_events')).toContain('{"at":-1,"_id":-1}');
   });
 });
 

@@ -1,5 +1,6 @@
 // Copyright 2021 FerretDB Inc.
-// Modifications copyright 2026 SDG Learn: Query and Explain push down the filter (pushdown.go).
+// Modifications copyright 2026 SDG Learn: Query and Explain push down the filter (pushdown.go);
+// Query leaves excluded fields undecoded.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
 // you may not use this file except in compliance with the License.
@@ -85,7 +86,7 @@ func (c *collection) Query(ctx context.Context, params *backends.QueryParams) (*
 	}
 
 	return &backends.QueryResult{
-		Iter: newQueryIterator(ctx, rows, params.OnlyRecordIDs),
+		Iter: newQueryIteratorExcept(ctx, rows, params.OnlyRecordIDs, params.ExcludeFields),
 	}, nil
 }
 
