@@ -13,6 +13,8 @@ export function handbookController(handbooks: HandbookService, onError: (err: un
   return {
     /** GET /modules/:module/handbook.pdf?lng=&version= — the whole module as a printable PDF */
     async download(req: Request, res: Response) {
+      // a handbook exists per language: ?lng= naming none of ours is a page that does not exist
+      if (req.query.lng !== undefined && !isLanguage(req.query.lng)) throw new NotFoundError();
       const lng = isLanguage(req.query.lng) ? req.query.lng : currentLanguage(req);
       const raw = req.query.version;
       const version = typeof raw === 'string' && /^[1-9]\d{0,5}$/.test(raw) ? Number(raw) : undefined;

@@ -124,7 +124,8 @@ describe('the module handbook', () => {
     expect(old.status).toBe(200);
     expect(Buffer.compare(old.body as Buffer, first.body as Buffer)).toBe(0);
     expect(await connection.collection('handbooks.files').countDocuments({ 'metadata.moduleId': 'introduction', 'metadata.language': 'es' })).toBe(2);
-    // a version that never was published has no handbook
+    // a version that never was published, or a language the course does not have, has no handbook
+    expect((await supertest(app).get('/modules/introduction/handbook.pdf?lng=xx')).status).toBe(404);
     expect((await supertest(app).get('/modules/introduction/handbook.pdf?lng=es&version=99')).status).toBe(404);
   });
 });
