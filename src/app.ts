@@ -10,10 +10,12 @@ import { ADMIN_CONTENT_UPLOAD_PATH, createAdminContent } from './features/admin-
 import { createCertificates } from './features/certificates';
 import { contentRouter, createContentService } from './features/content';
 import { COHORT_ENROL_PATH, createCohorts } from './features/cohorts';
+import { createHandbooks } from './features/handbook';
 import { homeRouter } from './features/home';
+import { offlineRouter } from './features/offline';
 import { createPlans } from './features/plans';
 import { createLearning, createLearningEvents, type LearningEvents } from './features/learning';
-import { requireLogin, requireRight } from './platform/auth-guards';
+import { requireRight } from './platform/auth-guards';
 import { errorHandler, notFoundHandler } from './platform/error-handler';
 import { plainCookies } from './platform/cookies';
 import { createAttemptLimiter } from './platform/attempt-limiter';
@@ -69,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
   const content = createContentService({ connection, refreshMs: deps.contentRefreshMs });
   const events = deps.events ?? createLearningEvents((err) => logger.error({ err }, 'course completion listener failed'));
   const learning = createLearning({ connection, content, events });
+  const handbooks = createHandbooks({ connection, content, i18n, onError: (err) => logger.error({ err }, 'handbook rendering failed') });
   const certificates = createCertificates({
     connection,
     content,
@@ -81,6 +84,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
+  app.locals.baseUrl = config.baseUrl; // absolute links: canonical and hreflang alternates
   app.set('views', viewsDir);
   app.disable('x-powered-by');
   if (production) app.set('view cache', true);
@@ -125,7 +129,17 @@ export function createApp(deps: AppDeps): Express {
   app.use(accounts.router);
   app.use(createAdmin(connection).router);
   app.use(createAdminContent({ connection, content, verifyCsrf: csrf.verifyParsedForm }).router);
-  app.use(contentRouter(content, requireLogin, { module: learning.moduleExtras, lesson: learning.lessonExtras }));
+  app.use(offlineRouter());
+  app.use(handbooks.router);
+  app.use(
+    contentRouter(content, {
+      baseUrl: config.baseUrl,
+      extras: {
+        module: async (req, m) => ({ ...(await handbooks.moduleExtras(req, m)), ...(await learning.moduleExtras(req, m)) }),
+        lesson: learning.lessonExtras,
+      },
+    }),
+  );
   app.use(certificates.dashboardHook); // before learning's /dashboard: it sets the certificate link
   app.use(learning.router(requireRight('learn')));
   app.use(certificates.router);

@@ -18,6 +18,7 @@ export function viewLocals(req: Request, res: Response, next: NextFunction) {
   res.locals.t = req.t;
   res.locals.lng = lng;
   res.locals.currentPath = req.originalUrl;
+  res.locals.pagePath = req.path;
   res.locals.user = req.user;
   /** whether the signed-in user's role holds a right (roles.ts), to show only links they may follow */
   res.locals.can = (right: Right) => can(req.user?.role, right);

@@ -25,7 +25,7 @@ async function checkPages(page: import('playwright-core').Page, paths: string[],
 }
 
 /** Page types a visitor sees without an account. */
-const PUBLIC_PAGES = ['/', '/modules', '/modules/introduction', '/glossary', '/login', '/register', '/password/forgot', '/verify', '/verify/NO-SUCH-CODE', '/no-such-page'];
+const PUBLIC_PAGES = ['/', '/modules', '/modules/introduction', '/modules/introduction/lessons/the-roadmap', '/glossary', '/login', '/register', '/password/forgot', '/verify', '/verify/NO-SUCH-CODE', '/no-such-page'];
 
 describe.each(LANGS)('accessibility in %s', (lng) => {
   it('when each public page type is checked with axe (WCAG 2.1 A and AA) at 1280 and 360 px, then there are no violations', async () => {

@@ -2,6 +2,8 @@ import type { Request, Response } from 'express';
 import { NotFoundError } from '../../platform/errors';
 import { currentLanguage } from '../../platform/i18n';
 import type { ContentService, PublishedModule } from './content.service';
+import { offlinePage } from '../offline';
+import { publishedPageValidators } from './page-meta';
 
 const WORDS_PER_MINUTE = 200;
 
@@ -39,16 +41,32 @@ export function contentController(content: ContentService, extras: PageExtras = 
     async list(req: Request, res: Response) {
       const lng = currentLanguage(req);
       const modules = (await content.modules()).map((m) => moduleSummary(m, lng));
-      res.render('content/modules', { title: 'content:modules.title', modules });
+      res.render('content/modules', { title: 'content:modules.title', description: req.t('content:modules.lead'), seo: true, modules });
     },
 
     /** GET /modules/:module — a module's summary and its lessons */
     async show(req: Request, res: Response) {
       const lng = currentLanguage(req);
       const module = await findModule(req);
+      const lessonHrefs = module.lessons.map((l) => `/modules/${module.moduleId}/lessons/${l.id}`);
+      const images = module.media.filter((m) => m.contentType.startsWith('image/')).map((m) => `/modules/${module.moduleId}/media/${m.name}`);
       res.render('content/module', {
+        ...offlinePage,
+        // what "Save for offline" keeps: this page, its lessons and figures, the glossary, the handbook, the CSS and script
+        offlineUrls: [
+          `/modules/${module.moduleId}`,
+          ...lessonHrefs,
+          ...images,
+          '/glossary',
+          `/modules/${module.moduleId}/handbook.pdf?lng=${lng}`,
+          '/static/css/site.css',
+          ...offlinePage.scripts,
+          '/static/images/favicon.svg',
+        ],
         title: 'content:module.title',
         pageTitle: module.title[lng],
+        description: module.summary[lng],
+        seo: true,
         module: moduleSummary(module, lng),
         lessons: module.lessons.map((l, i) => ({
           number: i + 1,
@@ -60,20 +78,39 @@ export function contentController(content: ContentService, extras: PageExtras = 
       });
     },
 
-    /** GET /modules/:module/lessons/:lesson — one lesson, with previous and next */
+    /**
+     * GET /modules/:module/lessons/:lesson — one lesson, with previous and next; open to anyone.
+     * A visitor's page depends only on the published version, its language and the templates, so it
+     * carries validators known before rendering and a repeat visit is answered 304 without a render.
+     * A signed-in learner's page shows their progress: it is private, validated by its body.
+     */
     async lesson(req: Request, res: Response) {
       const lng = currentLanguage(req);
       const module = await findModule(req);
       const index = module.lessonIndex.get(param(req, 'lesson'));
       if (index === undefined) throw new NotFoundError();
       const lesson = module.lessons[index]!;
+      if (!req.user && !res.locals.flash) {
+        const publishedAt = await content.publishedAt(module.moduleId);
+        const v = publishedPageValidators({ key: `${module.moduleId}/${lesson.id}`, version: module.version, lng, publishedAt });
+        res.set({ ETag: v.etag, 'Last-Modified': v.lastModified, 'Cache-Control': 'no-cache', Vary: 'Cookie, Accept-Language' });
+        if (req.fresh) {
+          res.status(304).end();
+          return;
+        }
+      } else {
+        res.set('Cache-Control', 'private, no-cache');
+      }
       const link = (i: number) => {
         const l = module.lessons[i];
         return l ? { href: `/modules/${module.moduleId}/lessons/${l.id}`, title: l.title[lng] } : undefined;
       };
       res.render('content/lesson', {
+        ...offlinePage,
         title: 'content:lesson.title',
-        pageTitle: lesson.title[lng],
+        pageTitle: `${lesson.title[lng]} · ${module.title[lng]}`,
+        description: content.lessonDescription(module, lesson, lng),
+        seo: true,
         module: moduleSummary(module, lng),
         lesson: {
           id: lesson.id,
@@ -112,7 +149,7 @@ export function contentController(content: ContentService, extras: PageExtras = 
       const terms = (glossary?.terms ?? [])
         .map((t) => ({ id: t.id, term: t.term[lng], definition: t.definition[lng] }))
         .sort((a, b) => a.term.localeCompare(b.term, lng));
-      res.render('content/glossary', { title: 'content:glossary.title', terms });
+      res.render('content/glossary', { ...offlinePage, title: 'content:glossary.title', description: req.t('content:glossary.lead'), seo: true, terms });
     },
   };
 }

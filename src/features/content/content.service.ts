@@ -9,6 +9,7 @@ import { type ContentModels, contentModels, type GlossaryDoc, type LessonDoc, ty
 import { renderMarkdown } from './markdown';
 import { codeOfIssue, packageError } from './package-errors';
 import { checkWorksheetRefs, loadModulePackage, type PackageError, type ParsedModule, readPackageFolder, worksheetOffer } from './package-loader';
+import { plainDescription } from './page-meta';
 
 export const MEDIA_BUCKET = 'media';
 
@@ -22,7 +23,14 @@ export class InvalidContentError extends Error {
 
 export type PublishedModule = ModuleVersionDoc & { lessonIndex: Map<string, number> };
 
-type Cache = { checkedAt: number; releases: Map<string, number>; modules: PublishedModule[]; glossary?: GlossaryDoc };
+type Cache = {
+  checkedAt: number;
+  releases: Map<string, number>;
+  /** when each module's current version was published: the Last-Modified of its pages */
+  publishedAt: Map<string, Date>;
+  modules: PublishedModule[];
+  glossary?: GlossaryDoc;
+};
 
 export type ContentService = ReturnType<typeof createContentService>;
 
@@ -88,6 +96,8 @@ export function createContentService(deps: { connection: Connection; clock?: () 
     }
   }
 
+  const publishListeners: ((moduleId: string, version: number) => void)[] = [];
+
   async function publish(moduleId: string, version: number, by?: string) {
     const exists = await models.ModuleVersion.exists({ moduleId, version });
     if (!exists) throw new Error(`module ${moduleId} has no version ${version}`);
@@ -97,6 +107,7 @@ export function createContentService(deps: { connection: Connection; clock?: () 
       { upsert: true },
     );
     cache = undefined;
+    for (const listener of publishListeners) listener(moduleId, version);
   }
 
   async function importGlossary(glossary: Glossary, contentHash: string) {
@@ -189,12 +200,13 @@ export function createContentService(deps: { connection: Connection; clock?: () 
       cache.checkedAt = clock();
       return cache;
     }
+    const publishedAt = new Map(releases.map((r) => [r._id, new Date(r.publishedAt ?? 0)]));
     const modules = (await Promise.all(releases.map((r) => versionDoc(r._id, r.publishedVersion)))).filter(
       (m): m is PublishedModule => m !== undefined,
     );
     modules.sort((a, b) => a.order - b.order || a.moduleId.localeCompare(b.moduleId));
     const glossary = (await models.Glossary.findById('course').lean<GlossaryDoc>()) ?? undefined;
-    cache = { checkedAt: clock(), releases: releaseMap, modules, glossary };
+    cache = { checkedAt: clock(), releases: releaseMap, publishedAt, modules, glossary };
     return cache;
   }
 
@@ -210,6 +222,18 @@ export function createContentService(deps: { connection: Connection; clock?: () 
       htmlCache.set(key, html);
     }
     return html;
+  }
+
+  const descriptionCache = new Map<string, string>();
+  /** the lesson's first paragraph as plain text, for search results and link previews */
+  function lessonDescription(module: PublishedModule, lesson: LessonDoc, lng: Lang): string {
+    const key = `${module.moduleId}@${module.version}/${lesson.id}/${lng}`;
+    let text = descriptionCache.get(key);
+    if (text === undefined) {
+      text = plainDescription(lesson.body[lng]) || module.summary[lng];
+      descriptionCache.set(key, text);
+    }
+    return text;
   }
 
   function mediaOf(module: ModuleVersionDoc | undefined, name: string) {
@@ -230,14 +254,19 @@ export function createContentService(deps: { connection: Connection; clock?: () 
   return {
     importModule,
     publish,
+    /** calls `listener` after each publish on this instance (e.g. to render what depends on the version) */
+    onPublished: (listener: (moduleId: string, version: number) => void) => publishListeners.push(listener),
     seedFromFolder,
     hasCourse,
     modules: async () => (await current()).modules,
     glossary: async () => (await current()).glossary,
+    /** when a module's published version was published (the epoch if unknown) */
+    publishedAt: async (moduleId: string) => (await current()).publishedAt.get(moduleId) ?? new Date(0),
     getModule,
     /** a specific (possibly unpublished or older) version: versions never change, so this is cached */
     getVersion: versionDoc,
     lessonHtml,
+    lessonDescription,
     openMedia,
     openVersionMedia,
     models,

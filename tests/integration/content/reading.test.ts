@@ -65,7 +65,7 @@ describe('a lesson page', () => {
   it('when the language is switched on a lesson, then the switcher keeps the same lesson', async () => {
     const agent = await readerAgent(connection);
     const res = await agent.get('/modules/introduction/lessons/the-roadmap');
-    const switchTargets = [...res.text.matchAll(/(?:href|value)="([^"]*the-roadmap[^"]*)"/g)].map((m) => m[1]);
+    const switchTargets = [...res.text.matchAll(/name="next" value="([^"]*the-roadmap[^"]*)"/g)].map((m) => m[1]);
     expect(switchTargets.length).toBeGreaterThan(0);
     // signed in, the switcher is a form that stores the choice and comes back to the same lesson
     const token = /name="_csrf" value="([^"]+)"/.exec(res.text)![1];

@@ -1,0 +1,90 @@
+/*
+ * The service worker: modules a reader saved open offline, and "mark as complete" pressed offline is
+ * queued and sent when the connection returns. Workbox does the routing, the network-first reads and
+ * the queue (kept in IndexedDB); this file only says what to keep. Bundled by `npm run build:sw`.
+ */
+import { Queue } from 'workbox-background-sync';
+import { registerRoute } from 'workbox-routing';
+import { NetworkFirst } from 'workbox-strategies';
+
+const SAVED = 'sdg-saved-v1';
+const matchOptions = { ignoreVary: true };
+
+async function tellPages(message) {
+  for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage(message);
+}
+
+/** Sends the queued completions in order; one that still cannot reach the server stays queued. */
+async function replay(queue) {
+  const sent = [];
+  for (let entry = await queue.shiftRequest(); entry; entry = await queue.shiftRequest()) {
+    try {
+      await fetch(entry.request.clone());
+      sent.push(new URL(entry.request.url).pathname);
+    } catch {
+      await queue.unshiftRequest(entry);
+      break;
+    }
+  }
+  if (sent.length > 0) await tellPages({ type: 'replayed', paths: sent });
+}
+
+// No Background Sync registration: replays happen when a page says it is online, and at start-up.
+const completions = new Queue('lesson-completions', {
+  forceSyncFallback: true,
+  maxRetentionTime: 14 * 24 * 60,
+  onSync: ({ queue }) => replay(queue),
+});
+
+/** Only pages the reader saved are kept fresh; nothing else is stored. */
+const onlySaved = {
+  cacheWillUpdate: async ({ request, response }) => {
+    if (response?.status !== 200) return null;
+    const saved = await (await caches.open(SAVED)).match(request, matchOptions);
+    return saved ? response : null;
+  },
+};
+
+registerRoute(
+  ({ request, url }) => request.method === 'GET' && url.origin === self.location.origin,
+  new NetworkFirst({ cacheName: SAVED, plugins: [onlySaved], matchOptions }),
+);
+
+registerRoute(
+  ({ url }) => url.origin === self.location.origin && /^\/modules\/[^/]+\/lessons\/[^/]+\/complete$/.test(url.pathname),
+  async ({ request, url }) => {
+    try {
+      return await fetch(request.clone());
+    } catch {
+      await completions.pushRequest({ request });
+      await tellPages({ type: 'queued', path: url.pathname });
+      return Response.redirect(url.pathname.replace(/\/complete$/, ''), 303);
+    }
+  },
+  'POST',
+);
+
+self.addEventListener('message', (event) => {
+  const data = event.data || {};
+  if (data.type === 'save' && Array.isArray(data.urls)) {
+    const urls = data.urls.filter((u) => typeof u === 'string' && u.startsWith('/'));
+    event.waitUntil(
+      caches
+        .open(SAVED)
+        .then((cache) => cache.addAll(urls))
+        .then(
+          () => event.source?.postMessage({ type: 'saved' }),
+          () => event.source?.postMessage({ type: 'save-failed' }),
+        ),
+    );
+  } else if (data.type === 'replay') {
+    event.waitUntil(replay(completions));
+  } else if (data.type === 'pending') {
+    event.waitUntil(
+      completions.getAll().then((entries) => event.source?.postMessage({ type: 'pending', paths: entries.map((e) => new URL(e.request.url).pathname) })),
+    );
+  }
+});
+
+self.addEventListener('install', () => self.skipWaiting());
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
