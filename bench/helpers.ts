@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
@@ -95,4 +97,52 @@ export async function login(url: string, email: string, password: string): Promi
 
 export function ratio(a: number, b: number): string {
   return (a / b).toFixed(3);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The server as `npm start` runs it, in its own process, on the benchmark's database: the load
+ * generator then does not share the server's event loop (nor its CPU time). It trusts one proxy,
+ * so a benchmark may say through X-Forwarded-For which learner's address a request comes from.
+ * BENCH_SERVER_ARGS passes flags to its node, e.g. --cpu-prof to see where its time goes.
+ */
+export async function spawnServer(connection: Connection) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const uri = process.env.MONGODB_URI ?? `mongodb://${connection.host}:${connection.port}/`;
+  const nodeArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(__dirname, '..', 'src', 'server.ts')], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      MONGODB_URI: `${uri.replace(/\/[^/]*$/, '/')}${connection.name}`,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      TRUST_PROXY: 'true',
+      SESSION_SECRET: 'bench-secret-bench-secret-bench-secret',
+      DATA_DIR: path.resolve('.bench-data', 'app'),
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let i = 0; ; i++) {
+    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200).catch(() => false);
+    if (ready) break;
+    if (i > 600) throw new Error('the server did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
 }

@@ -10,15 +10,12 @@
  * Each learner sends its own X-Forwarded-For (the server trusts one proxy here), as learners behind
  * a proxy would, so per-IP limits see 200 people, not one; the traffic stays on loopback.
  */
-import { spawn } from 'node:child_process';
-import net from 'node:net';
-import path from 'node:path';
 import { accountsServiceFor } from '../src/features/accounts';
 import { createContentService } from '../src/features/content';
 import { loadConfig } from '../src/config';
 import { modulesDir } from '../src/platform/paths';
 import { generateCohort } from './cohort-data';
-import { benchDatabase, csrfIn } from './helpers';
+import { benchDatabase, csrfIn, spawnServer } from './helpers';
 
 const USERS = Number(process.env.BENCH_USERS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -26,15 +23,6 @@ const PLATFORM = Number(process.env.BENCH_LEARNERS ?? 5000);
 const PASSWORD = 'bench password that is long enough';
 /** a learner's pause between pages; 0 makes it a stress test where every learner clicks without reading */
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 1000);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 type Outcome = { ms: number; ok: boolean; what: string };
 
@@ -91,30 +79,8 @@ async function main() {
     learners.push({ email, userId: made.user.id });
   }
 
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const uri = process.env.MONGODB_URI ?? `mongodb://${connection.host}:${connection.port}/`;
-  // BENCH_SERVER_ARGS passes flags to the server's node, e.g. --cpu-prof to see where its time goes
-  const nodeArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
-  const server = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(__dirname, '..', 'src', 'server.ts')], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      MONGODB_URI: `${uri.replace(/\/[^/]*$/, '/')}${connection.name}`,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      TRUST_PROXY: 'true',
-      SESSION_SECRET: 'bench-secret-bench-secret-bench-secret',
-      DATA_DIR: path.resolve('.bench-data', 'load-app'),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  for (let i = 0; ; i++) {
-    const ready = await fetch(`${base}/readyz`).then((r) => r.status === 200).catch(() => false);
-    if (ready) break;
-    if (i > 600) throw new Error('the server did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const server = await spawnServer(connection);
+  const base = server.url;
 
   const outcomes: Outcome[] = [];
   const completions: { userId: string; moduleId: string; lessonId: string }[] = [];
@@ -188,8 +154,7 @@ async function main() {
   );
   const elapsed = (Date.now() - started) / 1000;
 
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
+  await server.stop();
 
   const lessons = connection.collection('lesson_completions');
   let lost = 0;
