@@ -6,7 +6,8 @@
  * every write the server acknowledged (303) is stored.
  *   npm run bench:load
  * Goals (issue 12): 0 errors, p99 under 1 s, 0 acknowledged writes lost. Between two pages a learner
- * pauses BENCH_THINK_MS (1,000 ms, far less than reading a lesson takes); 0 is a stress test.
+ * pauses BENCH_THINK_MS (1,000 ms, far less than reading a lesson takes), and each starts at a
+ * random moment of the first pause; 0 is a stress test where all start at once.
  * Each learner sends its own X-Forwarded-For (the server trusts one proxy here), as learners behind
  * a proxy would, so per-IP limits see 200 people, not one; the traffic stays on loopback.
  */
@@ -122,6 +123,8 @@ async function main() {
   };
   await Promise.all(
     signedIn.map(async ({ b, userId }) => {
+      // learners arrive over the first pause, not all in the same millisecond
+      if (THINK_MS > 0) await new Promise((r) => setTimeout(r, random(THINK_MS)));
       while (Date.now() < deadline) {
         const module = modules[random(modules.length)]!;
         const lesson = module.lessons[random(module.lessons.length)]!;
