@@ -35,7 +35,8 @@ export function createCertificateRecords(models: CertificateModels) {
       );
       const byUser = new Map<string, CertificateRecord[]>();
       for (const c of certificates) byUser.set(c.userId, [...(byUser.get(c.userId) ?? []), c]);
-      const latest = [...byUser.values()].map((list) => validCertificate(list, new Set())!);
+      // each learner's latest generation; it is their valid one unless it was revoked
+      const latest = [...byUser.values()].map((list) => list.reduce((a, c) => (c.generation > a.generation ? c : a)));
       const revoked = new Set((await revokedAmong(latest.map((c) => c._id))).map((r) => r._id));
       const valid = new Map<string, CertificateRecord>();
       for (const c of latest) if (!revoked.has(c._id)) valid.set(c.userId, c);

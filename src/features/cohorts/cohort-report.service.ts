@@ -1,5 +1,4 @@
-import { Types } from 'mongoose';
-import type { Connection } from 'mongoose';
+import { type Connection, Types } from 'mongoose';
 import { inChunks } from '../../platform/database';
 import { LANGUAGES, type Language } from '../../platform/i18n';
 import { getUserModel } from '../accounts';
