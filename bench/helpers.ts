@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +21,8 @@ export async function benchDatabase(name: string) {
   await ensureIndexes(connection);
   return {
     connection,
+    /** the local database server's process id (undefined on MONGODB_URI) */
+    serverPid: () => local?.pid?.(),
     async close() {
       await connection.close();
       await local?.stop();
@@ -93,6 +96,27 @@ export async function login(url: string, email: string, password: string): Promi
   });
   if (res.status !== 303) throw new Error(`login failed with ${res.status}`);
   return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') || first;
+}
+
+/**
+ * CPU seconds used so far by this process and by the local database server. On a machine others
+ * share, throughput swings with their load; the CPU an operation costs does not, so benchmarks
+ * report it next to their rates.
+ */
+export function cpuSeconds(serverPid: number | undefined): { own: number; server: number; total: number } {
+  const own = process.cpuUsage();
+  let server = 0;
+  if (serverPid) {
+    try {
+      // fields 14 and 15 of /proc/<pid>/stat: user and system time in clock ticks (100 per second)
+      const fields = fs.readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      server = (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      server = 0;
+    }
+  }
+  const mine = (own.user + own.system) / 1e6;
+  return { own: mine, server, total: mine + server };
 }
 
 export function ratio(a: number, b: number): string {

@@ -18,7 +18,6 @@ import { createLearning, createLearningEvents, type LearningEvents } from './fea
 import { requireRight } from './platform/auth-guards';
 import { errorHandler, notFoundHandler } from './platform/error-handler';
 import { plainCookies } from './platform/cookies';
-import { createAttemptLimiter } from './platform/attempt-limiter';
 import { requireDatabase } from './platform/database';
 import { redactUrl } from './platform/log-redaction';
 import { flashMessages } from './platform/flash';
@@ -112,7 +111,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(compression());
   app.use('/static', express.static(publicDir, { maxAge: production ? '7d' : 0, index: false }));
   app.use(requireDatabase(connection));
-  app.use(capPostsPerAddress(createAttemptLimiter(connection), deps.postCap));
+  app.use(capPostsPerAddress(deps.postCap));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(plainCookies());

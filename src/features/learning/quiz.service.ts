@@ -116,21 +116,33 @@ export function createQuizService(deps: {
    */
   async function submit(userId: string, moduleId: string, attemptId: string, answers: Answers): Promise<SubmitOutcome> {
     const attempt = await findOwnAttempt(userId, moduleId, attemptId);
-    if (await models.QuizGrade.exists({ _id: attempt._id })) throw new ConflictError('learning:quiz.alreadyGraded');
     const { module, byId } = await bankFor(attempt);
     const drawn = new Map(attempt.questions.map((q) => [q.questionId, q]));
+    // A graded attempt answers "already graded" whatever was sent this time. The happy path learns
+    // that from the grade's primary key on insert; only a submission that would be refused anyway
+    // pays for asking first.
+    const refuse = async <T>(outcome: () => T): Promise<T> => {
+      if (await models.QuizGrade.exists({ _id: attempt._id })) throw new ConflictError('learning:quiz.alreadyGraded');
+      return outcome();
+    };
 
     for (const [questionId, chosen] of Object.entries(answers)) {
       const question = byId.get(questionId);
       const d = drawn.get(questionId);
-      if (!question || !d) throw new BadRequestError('learning:quiz.invalidAnswer');
-      if (chosen.some((o) => !d.optionIds.includes(o)) || new Set(chosen).size !== chosen.length) {
-        throw new BadRequestError('learning:quiz.invalidAnswer');
+      const invalid =
+        !question ||
+        !d ||
+        chosen.some((o) => !d.optionIds.includes(o)) ||
+        new Set(chosen).size !== chosen.length ||
+        (question.type !== 'multiple' && chosen.length > 1);
+      if (invalid) {
+        return refuse(() => {
+          throw new BadRequestError('learning:quiz.invalidAnswer');
+        });
       }
-      if (question.type !== 'multiple' && chosen.length > 1) throw new BadRequestError('learning:quiz.invalidAnswer');
     }
     const unanswered = attempt.questions.map((q) => q.questionId).filter((id) => !answers[id]?.length);
-    if (unanswered.length > 0) return { ok: false, unanswered, attempt };
+    if (unanswered.length > 0) return refuse(() => ({ ok: false as const, unanswered, attempt }));
 
     const graded = attempt.questions.map(({ questionId }) => {
       const question = byId.get(questionId)!;
