@@ -98,25 +98,27 @@ export async function login(url: string, email: string, password: string): Promi
   return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') || first;
 }
 
-/**
- * CPU seconds used so far by this process and by the local database server. On a machine others
- * share, throughput swings with their load; the CPU an operation costs does not, so benchmarks
- * report it next to their rates.
- */
-export function cpuSeconds(serverPid: number | undefined): { own: number; server: number; total: number } {
-  const own = process.cpuUsage();
-  let server = 0;
-  if (serverPid) {
-    try {
-      // fields 14 and 15 of /proc/<pid>/stat: user and system time in clock ticks (100 per second)
-      const fields = fs.readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      server = (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      server = 0;
-    }
+/** CPU seconds a process has used so far, from /proc (0 when it cannot be read). */
+function processCpuSeconds(pid: number): number {
+  try {
+    // fields 14 and 15 of /proc/<pid>/stat: user and system time in clock ticks (100 per second)
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
   }
+}
+
+/**
+ * CPU seconds used so far by this process and by the other processes named (the database server,
+ * an app server of its own). On a machine others share, throughput swings with their load; the CPU
+ * an operation costs does not, so benchmarks report it next to their rates.
+ */
+export function cpuSeconds(...pids: (number | undefined)[]): { own: number; others: number; total: number } {
+  const own = process.cpuUsage();
   const mine = (own.user + own.system) / 1e6;
-  return { own: mine, server, total: mine + server };
+  const others = pids.reduce<number>((sum, pid) => sum + (pid ? processCpuSeconds(pid) : 0), 0);
+  return { own: mine, others, total: mine + others };
 }
 
 export function ratio(a: number, b: number): string {
@@ -164,6 +166,7 @@ export async function spawnServer(connection: Connection) {
   }
   return {
     url,
+    pid: child.pid,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

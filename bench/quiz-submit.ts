@@ -2,6 +2,8 @@
  * Quiz submissions per second through the whole stack (HTTP, session, CSRF, grading, insert-only
  * grade), divided by raw `insertOne` per second against the same database in the same run.
  * Absolute numbers vary from machine to machine; the ratio is what to compare.
+ * The app runs inside this process, next to the load generator, as this benchmark always has;
+ * BENCH_APP_PROCESS=1 starts it in a process of its own, as `npm start` runs it.
  *   npm run bench:quiz            (BENCH_SECONDS=10 by default)
  */
 import autocannon from 'autocannon';
@@ -10,7 +12,7 @@ import { accountsServiceFor } from '../src/features/accounts';
 import { createContentService } from '../src/features/content';
 import { loadConfig } from '../src/config';
 import { modulesDir } from '../src/platform/paths';
-import { benchDatabase, benchServer, cpuSeconds, ratio } from './helpers';
+import { benchDatabase, benchServer, cpuSeconds, ratio, spawnServer } from './helpers';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 10;
@@ -61,7 +63,10 @@ async function main() {
   }
   for (let i = 0; i < attempts.length; i += 5000) await connection.collection('quiz_attempts').insertMany(attempts.slice(i, i + 5000));
 
-  const server = await benchServer(connection);
+  const inProcess = process.env.BENCH_APP_PROCESS !== '1';
+  const server = inProcess
+    ? await benchServer(connection).then((s) => ({ url: s.url, pid: undefined, stop: s.close }))
+    : await spawnServer(connection);
   // Log in through the real form to get a session cookie and a CSRF token.
   const loginPage = await fetch(`${server.url}/login`);
   const cookie1 = loginPage.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
@@ -88,9 +93,9 @@ async function main() {
   let insertCpu = 0;
   let submitServerCpu = 0;
   let insertServerCpu = 0;
-  const serverPid = db.serverPid();
+  const databasePid = db.serverPid();
   for (let round = 0; round < ROUNDS; round++) {
-    const cpu0 = cpuSeconds(serverPid);
+    const cpu0 = cpuSeconds(databasePid, server.pid);
     const result = await autocannon({
       url: `${server.url}/modules/introduction/quiz`,
       connections: CONNECTIONS,
@@ -114,15 +119,15 @@ async function main() {
     submitSeconds += result.duration; // in seconds
     errors += result.errors + result.timeouts;
     for (const [code, n] of Object.entries(result.statusCodeStats ?? {})) statuses.set(Number(code), (statuses.get(Number(code)) ?? 0) + (n.count ?? 0));
-    const cpu1 = cpuSeconds(serverPid);
+    const cpu1 = cpuSeconds(databasePid, server.pid);
     insertCount += await rawInserts(connection.collection('bench_raw_inserts'), roundSeconds);
-    const cpu2 = cpuSeconds(serverPid);
+    const cpu2 = cpuSeconds(databasePid, server.pid);
     submitCpu += cpu1.total - cpu0.total;
-    submitServerCpu += cpu1.server - cpu0.server;
+    submitServerCpu += cpu1.others - cpu0.others;
     insertCpu += cpu2.total - cpu1.total;
-    insertServerCpu += cpu2.server - cpu1.server;
+    insertServerCpu += cpu2.others - cpu1.others;
   }
-  await server.close();
+  await server.stop();
   // only graded submissions count: a 409 for an attempt sent twice would flatter the figure
   const graded = await connection.collection('quiz_grades').countDocuments();
   const submits = graded / submitSeconds;
@@ -131,13 +136,14 @@ async function main() {
   console.log(`quiz submissions: ${submits.toFixed(1)}/s (${graded} graded in ${submitSeconds.toFixed(1)} s, errors ${errors}, other statuses ${other})`);
   console.log(`raw insertOne:    ${inserts.toFixed(1)}/s`);
   console.log(`ratio submissions/insertOne: ${ratio(submits, inserts)}`);
-  if (serverPid) {
-    // CPU (this process, which also runs the load, + the database server) per operation: steadier
-    // than the rates on a busy machine, and what bounds them on an idle one
+  console.log(`app: ${inProcess ? 'in this process' : 'in its own process'}`);
+  if (databasePid) {
+    // CPU of every process involved (this one, which makes the load; the app; the database server)
+    // per operation: steadier than the rates on a busy machine, and what bounds them on an idle one
     const perSubmit = (submitCpu / graded) * 1000;
     const perInsert = (insertCpu / insertCount) * 1000;
     const ms = (seconds: number, n: number) => ((seconds / n) * 1000).toFixed(2);
-    console.log(`CPU per submission ${perSubmit.toFixed(2)} ms (database server ${ms(submitServerCpu, graded)} ms), per insertOne ${perInsert.toFixed(2)} ms (database server ${ms(insertServerCpu, insertCount)} ms)`);
+    console.log(`CPU per submission ${perSubmit.toFixed(2)} ms (app and database servers ${ms(submitServerCpu, graded)} ms), per insertOne ${perInsert.toFixed(2)} ms (database server ${ms(insertServerCpu, insertCount)} ms)`);
     console.log(`ratio of CPU costs insertOne/submission: ${ratio(perInsert, perSubmit)}`);
   }
   await db.close();
