@@ -29,10 +29,6 @@ const RIGHTS_BY_ROLE: Readonly<Record<Role, readonly Right[]>> = {
   admin: ['learn', 'cohorts.manage', 'cohorts.all', 'content.manage', 'users.manage', 'audit.read', 'certificates.manage'],
 };
 
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
-
 export function rightsOf(role: Role): readonly Right[] {
   return RIGHTS_BY_ROLE[role] ?? [];
 }

@@ -81,11 +81,6 @@ export function auditLogFor(connection: Connection): AuditLog {
   return createAuditLog({ AuditEvent: getAuditModel(connection) });
 }
 
-/** Records one event; the short form for features that have only the connection at hand. */
-export function recordAudit(connection: Connection, event: AuditEventInput): Promise<void> {
-  return auditLogFor(connection).record(event);
-}
-
 export async function createAuditIndexes(connection: Connection): Promise<void> {
   await getAuditModel(connection).createIndexes();
 }

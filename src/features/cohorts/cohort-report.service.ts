@@ -5,7 +5,7 @@ import { getUserModel } from '../accounts';
 import { certificateRecordsOn } from '../certificates';
 import type { ContentService, Localized, PublishedModule } from '../content';
 import { learnerRecordsOn, type ModuleShape } from '../learning';
-import { type CohortModels, memberKey } from './cohorts.models';
+import { type CohortModels, memberKey } from './cohorts.model';
 import { collectLearnerRows, foldLearner, learnerRows, type RowSources } from './learner-rows';
 
 export type QuestionFigures = {

@@ -6,7 +6,7 @@ import { can, type Role } from '../../platform/roles';
 import type { UserModel } from '../accounts';
 import type { AuditLog } from '../audit';
 import type { CreateCohortInput } from './cohorts.schemas';
-import { type CohortDoc, type CohortModels, memberKey } from './cohorts.models';
+import { type CohortDoc, type CohortModels, memberKey } from './cohorts.model';
 import { codeExpiresAt, isWellFormedJoinCode, newJoinCode, normalizeJoinCode } from './join-codes';
 
 export type Actor = { id: string; email: string; role: Role };

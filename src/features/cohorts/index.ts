@@ -10,12 +10,12 @@ import { auditLogFor } from '../audit';
 import type { ContentService } from '../content';
 import { createCohortReport } from './cohort-report.service';
 import { cohortsController } from './cohorts.controller';
-import { cohortModels } from './cohorts.models';
+import { cohortModels } from './cohorts.model';
 import { cohortsRouter } from './cohorts.routes';
 import { createCohortsService } from './cohorts.service';
 import { monitoringController } from './monitoring.controller';
 
-export { type CohortModels, cohortModels } from './cohorts.models';
+export { type CohortModels, cohortModels } from './cohorts.model';
 export { type CohortsService, createCohortsService } from './cohorts.service';
 export { type CohortReport, createCohortReport } from './cohort-report.service';
 

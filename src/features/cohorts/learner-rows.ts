@@ -4,7 +4,7 @@ import type { Language } from '../../platform/i18n';
 import type { UserModel } from '../accounts';
 import type { CertificateRecord, CertificateRecordsReader } from '../certificates';
 import { foldModule, type LearnerRecords, type LearnerRecordsReader, lastActivity, type ModuleShape, type ModuleStatus } from '../learning';
-import type { CohortModels } from './cohorts.models';
+import type { CohortModels } from './cohorts.model';
 
 /** One learner's figures for one published module, counted as the learner's own pages count them. */
 export type ModuleCell = {

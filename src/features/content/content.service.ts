@@ -5,7 +5,7 @@ import { GridFSBucket, type ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { parseDocument } from 'yaml';
 import { type Glossary, glossarySchema, type Lang } from './content.schemas';
-import { type ContentModels, contentModels, type GlossaryDoc, type LessonDoc, type ModuleVersionDoc } from './content.models';
+import { type ContentModels, contentModels, type GlossaryDoc, type LessonDoc, type ModuleVersionDoc } from './content.model';
 import { renderMarkdown } from './markdown';
 import { codeOfIssue, packageError } from './package-errors';
 import { checkWorksheetRefs, loadModulePackage, type PackageError, type ParsedModule, readPackageFolder, worksheetOffer } from './package-loader';

@@ -5,13 +5,13 @@ import type { ContentService, PublishedModule } from '../content';
 import { learningController, summarizeProgress } from './learning.controller';
 import type { LearningEvents } from './learning.events';
 import { createLearnerRecords } from './learner-records';
-import { learningModels } from './learning.models';
+import { learningModels } from './learning.model';
 import { learningRouter } from './learning.routes';
 import { createProgressService } from './progress.service';
 import { createQuizService } from './quiz.service';
 
 export { createLearningEvents, type CourseCompleted, type LearningEvents } from './learning.events';
-export { learningModels, type LearningModels } from './learning.models';
+export { learningModels, type LearningModels } from './learning.model';
 export type { ProgressService, ModuleProgress, ModuleStatus } from './progress.service';
 export { moduleStatus } from './progress.service';
 export {

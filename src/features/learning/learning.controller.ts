@@ -5,7 +5,7 @@ import { currentLanguage, type Language } from '../../platform/i18n';
 import type { ContentService, PublishedModule, Question } from '../content';
 import type { ModuleProgress, ProgressService } from './progress.service';
 import type { Answers, QuizService } from './quiz.service';
-import type { QuizAttemptDoc } from './learning.models';
+import type { QuizAttemptDoc } from './learning.model';
 
 function param(req: Request, name: string): string {
   const v = req.params[name];

@@ -2,7 +2,7 @@ import { NotFoundError } from '../../platform/errors';
 import type { ContentService, PublishedModule } from '../content';
 import type { LearningEvents } from './learning.events';
 import { createLearnerRecords, foldModule, type ModuleProgress, type ModuleShape } from './learner-records';
-import { isDuplicateKey, type LearningModels } from './learning.models';
+import { isDuplicateKey, type LearningModels } from './learning.model';
 
 export type { ModuleProgress, ModuleStatus } from './learner-records';
 export { moduleStatus } from './learner-records';

@@ -10,11 +10,11 @@ import { getUserModel } from '../accounts';
 import type { CohortsService } from '../cohorts';
 import type { ContentService } from '../content';
 import { plansController } from './plans.controller';
-import { planModels } from './plans.models';
+import { planModels } from './plans.model';
 import { plansRouter } from './plans.routes';
 import { createPlansService } from './plans.service';
 
-export { planModels } from './plans.models';
+export { planModels } from './plans.model';
 export type { PlansService } from './plans.service';
 
 export function createPlans(deps: {

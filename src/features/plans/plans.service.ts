@@ -3,7 +3,7 @@ import type { Mailer } from '../../platform/mailer';
 import type { UserModel } from '../accounts';
 import type { CohortsService } from '../cohorts';
 import { type ContentService, type Lang, type PublishedModule, worksheetFields } from '../content';
-import type { PlanFeedbackDoc, PlanModels, WorksheetRevisionDoc, WorksheetValues } from './plans.models';
+import type { PlanFeedbackDoc, PlanModels, WorksheetRevisionDoc, WorksheetValues } from './plans.model';
 import { isEmpty, prefillValue } from './worksheet-form';
 
 export type Actor = { id: string; role: 'learner' | 'trainer' | 'admin' };
