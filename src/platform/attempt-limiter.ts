@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import type { Connection } from 'mongoose';
-import { isDuplicateKey } from './database';
+import { insertOnce } from './database';
 
 /**
  * Limits repeated attempts (failed logins, reset requests, registrations) across every app instance.
@@ -50,15 +50,7 @@ const slotId = (key: string, window: number, n: number) => `${key}#${window}#${n
 export function createAttemptLimiter(connection: Connection, clock: () => Date = () => new Date()): AttemptLimiter {
   const attempts = () => connection.collection<Attempt>(ATTEMPTS_COLLECTION);
 
-  async function insertSlot(doc: Attempt): Promise<boolean> {
-    try {
-      await attempts().insertOne(doc);
-      return true;
-    } catch (err) {
-      if (isDuplicateKey(err)) return false;
-      throw err;
-    }
-  }
+  const insertSlot = (doc: Attempt): Promise<boolean> => insertOnce(() => attempts().insertOne(doc));
 
   /** The id of the slot taken for `limit` in the current window, or undefined when all of them are held. */
   async function takeSlot(limit: Limit, now: Date): Promise<string | undefined> {

@@ -5,6 +5,9 @@
 export const ROLES = ['learner', 'trainer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Who is acting, as services see the signed-in user (never `req`); a service asks for the fields it needs. */
+export type Actor = { id: string; email: string; role: Role };
+
 export const RIGHTS = [
   /** read modules, take quizzes, earn a certificate */
   'learn',

@@ -1,3 +1,4 @@
+import type { Actor as ActingUser } from '../../platform/roles';
 import { type ContentService, checkWorksheetRefs, loadModulePackage, worksheetOffer, type Localized, type ModuleVersionDoc } from '../content';
 import type { AuditLog, AuditParty } from '../audit';
 import { versionFiles } from './package-export';
@@ -21,7 +22,7 @@ export type PublishOutcome =
   | { status: 'unchanged' | 'published' | 'rolledBack'; moduleId: string; version: number; from?: number };
 
 /** The acting admin, as the audit log records them. */
-export type Actor = AuditParty & { id: string };
+export type Actor = Pick<ActingUser, 'id'> & AuditParty;
 
 function statusOf(version: number, published: number | undefined): VersionStatus {
   if (version === published) return 'published';

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { type RequestHandler, Router } from 'express';
 import { requireRight } from '../../platform/auth-guards';
-import { receiveUpload } from '../../platform/uploads';
+import { noStore } from '../../platform/no-store';
+import { multipartForm, type UploadOptions } from '../../platform/uploads';
 import { loadCohort } from './cohort-view';
 import type { cohortsController } from './cohorts.controller';
 import type { CohortsService } from './cohorts.service';
@@ -15,7 +16,7 @@ const TEXT_TYPES = new Set(['text/csv', 'text/plain', 'application/csv', 'applic
  * Reads the optional uploaded list (field `file`). A refused file is not an error page: the form
  * comes back with the reason beside the file field.
  */
-const enrolUpload = receiveUpload({
+const enrolForm: UploadOptions = {
   field: 'file',
   maxFileBytes: MAX_UPLOAD_BYTES,
   maxFields: 5,
@@ -24,11 +25,6 @@ const enrolUpload = receiveUpload({
     const ext = path.extname(file.originalname).toLowerCase();
     return ext === '.csv' || ext === '.txt' || (ext === '' && TEXT_TYPES.has(file.mimetype));
   },
-});
-
-const noStore: RequestHandler = (_req, res, next) => {
-  res.setHeader('Cache-Control', 'no-store');
-  next();
 };
 
 /** The enrolment form's path, whose multipart body is read here: app.ts defers its CSRF check to this router. */
@@ -54,7 +50,7 @@ export function cohortsRouter(deps: {
   router.post('/trainer/cohorts', trainer, manage.create);
   router.get('/trainer/cohorts/:id', ...cohort, monitor.show);
   router.get('/trainer/cohorts/:id/manage', ...cohort, manage.manage);
-  router.post('/trainer/cohorts/:id/enrol', ...cohort, enrolUpload, deps.verifyCsrf, manage.enrol);
+  router.post('/trainer/cohorts/:id/enrol', ...cohort, ...multipartForm(enrolForm, deps.verifyCsrf), manage.enrol);
   router.post('/trainer/cohorts/:id/trainers', ...cohort, manage.addTrainer);
   router.post('/trainer/cohorts/:id/trainers/:userId/remove', ...cohort, manage.removeTrainer);
   router.post('/trainer/cohorts/:id/code', ...cohort, manage.newCode);

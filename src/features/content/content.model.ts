@@ -1,3 +1,4 @@
+import { modelOn } from '../../platform/database/models';
 import { type Connection, Schema } from 'mongoose';
 import type { Localized } from './content.schemas';
 import type { QuizYaml } from './content.schemas';
@@ -82,13 +83,9 @@ const glossarySchema = new Schema<GlossaryDoc>(
 
 export function contentModels(connection: Connection) {
   return {
-    ModuleVersion: connection.models.ModuleVersion ?? connection.model('ModuleVersion', moduleVersionSchema),
-    ModuleRelease: connection.models.ModuleRelease ?? connection.model('ModuleRelease', moduleReleaseSchema),
-    Glossary: connection.models.Glossary ?? connection.model('Glossary', glossarySchema),
-  } as {
-    ModuleVersion: import('mongoose').Model<ModuleVersionDoc>;
-    ModuleRelease: import('mongoose').Model<ModuleReleaseDoc>;
-    Glossary: import('mongoose').Model<GlossaryDoc>;
+    ModuleVersion: modelOn<ModuleVersionDoc>(connection, 'ModuleVersion', moduleVersionSchema),
+    ModuleRelease: modelOn<ModuleReleaseDoc>(connection, 'ModuleRelease', moduleReleaseSchema),
+    Glossary: modelOn<GlossaryDoc>(connection, 'Glossary', glossarySchema),
   };
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { GridFSBucket, type ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { parseDocument } from 'yaml';
+import { retryOnDuplicate } from '../../platform/database';
 import { type Glossary, glossarySchema, type Lang } from './content.schemas';
 import { type ContentModels, contentModels, type GlossaryDoc, type LessonDoc, type ModuleVersionDoc } from './content.model';
 import { renderMarkdown } from './markdown';
@@ -61,7 +62,8 @@ export function createContentService(deps: { connection: Connection; clock?: () 
 
   /** Stores a parsed package as the module's next version, unless the latest version has the same content. */
   async function importModule(parsed: ParsedModule, options: { source: 'seed' | 'upload'; by?: string }) {
-    for (let attempt = 0; ; attempt++) {
+    // Another import may take the same version number first: our media are dropped and the next number tried.
+    return retryOnDuplicate(async () => {
       const latest = await models.ModuleVersion.findOne({ moduleId: parsed.id }, { version: 1, contentHash: 1 })
         .sort({ version: -1 })
         .lean();
@@ -89,11 +91,10 @@ export function createContentService(deps: { connection: Connection; clock?: () 
         });
         return { moduleId: parsed.id, version, created: true };
       } catch (err) {
-        // Another import took this version number first: drop our media and try the next number.
         await Promise.all(media.map((m) => bucket().delete(m.fileId as ObjectId).catch(() => {})));
-        if ((err as { code?: number }).code !== 11000 || attempt >= 5) throw err;
+        throw err;
       }
-    }
+    });
   }
 
   const publishListeners: ((moduleId: string, version: number) => void)[] = [];

@@ -131,4 +131,3 @@ export function learningModels(connection: Connection) {
 
 export type LearningModels = ReturnType<typeof learningModels>;
 
-export { isDuplicateKey } from '../../platform/database/models';

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
+import { isDuplicateKey } from '../../platform/database';
 import { AppError, BadRequestError, ConflictError, NotFoundError } from '../../platform/errors';
 import type { ContentService, PublishedModule, Question } from '../content';
-import { type DrawnQuestion, isDuplicateKey, type LearningModels, type QuizAttemptDoc } from './learning.model';
+import type { DrawnQuestion, LearningModels, QuizAttemptDoc } from './learning.model';
 import type { ProgressService } from './progress.service';
 
 export class NoAttemptsLeftError extends AppError {
