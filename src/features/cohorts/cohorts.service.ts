@@ -1,7 +1,6 @@
 import { Types } from 'mongoose';
 import { inChunks, insertOnce, isDuplicateKey, retryOnDuplicate } from '../../platform/database';
 import type { AttemptLimiter } from '../../platform/attempt-limiter';
-import type { Language } from '../../platform/i18n';
 import { type Actor, can } from '../../platform/roles';
 import type { UserModel } from '../accounts';
 import type { AuditLog } from '../audit';
@@ -11,17 +10,8 @@ import { codeExpiresAt, isWellFormedJoinCode, newJoinCode, normalizeJoinCode } f
 
 export type { Actor };
 
-export type Cohort = {
-  id: string;
-  name: string;
-  language: Language;
-  startsOn?: Date;
-  endsOn?: Date;
-  joinClosesOn?: Date;
-  joinCode: string;
-  codeExpiresAt?: Date;
-  createdAt: Date;
-};
+/** A cohort as the pages see it: the stored fields with a string id, and when its join code stops working. */
+export type Cohort = Omit<CohortDoc, '_id' | 'createdBy'> & { id: string; codeExpiresAt?: Date };
 
 export type JoinOutcome =
   | { status: 'joined' | 'already'; cohort: Cohort }
