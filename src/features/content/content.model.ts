@@ -90,3 +90,8 @@ export function contentModels(connection: Connection) {
 }
 
 export type ContentModels = ReturnType<typeof contentModels>;
+
+/** Every content collection's indexes (bootstrap runs this; the connection has autoIndex off). */
+export async function createContentIndexes(connection: Connection): Promise<void> {
+  for (const model of Object.values(contentModels(connection))) await model.createIndexes();
+}
