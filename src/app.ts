@@ -4,11 +4,13 @@ import type { Connection } from 'mongoose';
 import pinoHttp from 'pino-http';
 import crypto from 'node:crypto';
 import type { Config } from './config';
-import { createAccounts } from './features/accounts';
+import { createAccounts, getUserModel } from './features/accounts';
 import { createAdmin } from './features/admin';
 import { ADMIN_CONTENT_UPLOAD_PATH, createAdminContent } from './features/admin-content';
 import { createCertificates } from './features/certificates';
 import { contentRouter, createContentService } from './features/content';
+import { auditLogFor } from './features/audit';
+import { createCohortReports } from './features/cohort-reports';
 import { COHORT_ENROL_PATH, createCohorts } from './features/cohorts';
 import { createHandbooks } from './features/handbook';
 import { homeRouter } from './features/home';
@@ -60,6 +62,10 @@ export function createApp(deps: AppDeps): Express {
   // the package upload is multipart: its route checks the token once multer has read the form
   const csrf = createCsrf({ multipartPaths: [ADMIN_CONTENT_UPLOAD_PATH, COHORT_ENROL_PATH] });
   const mailer = deps.mailer ?? createOutbox(connection);
+  // shared collaborators, built once here and handed to the features that need them
+  const audit = auditLogFor(connection);
+  const User = getUserModel(connection);
+  const limiter = createAttemptLimiter(connection);
   const accounts = createAccounts({
     connection,
     i18n,
@@ -112,7 +118,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(compression());
   app.use('/static', express.static(publicDir, { maxAge: production ? '7d' : 0, index: false }));
   app.use(requireDatabase(connection));
-  app.use(capPostsPerAddress(createAttemptLimiter(connection), deps.postCap));
+  app.use(capPostsPerAddress(limiter, deps.postCap));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(plainCookies());
@@ -143,10 +149,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(certificates.dashboardHook); // before learning's /dashboard: it sets the certificate link
   app.use(learning.router(requireRight('learn')));
   app.use(certificates.router);
-  const cohorts = createCohorts({ connection, content, baseUrl: config.baseUrl, verifyCsrf: csrf.verifyParsedForm });
+  const cohorts = createCohorts({ connection, baseUrl: config.baseUrl, User, audit, limiter, verifyCsrf: csrf.verifyParsedForm });
+  const cohortReports = createCohortReports({ connection, content, cohorts: cohorts.service, baseUrl: config.baseUrl });
   const onMailError = (err: unknown) => logger.error({ err }, 'plan feedback e-mail failed');
   app.use(createPlans({ connection, content, cohorts: cohorts.service, mailer, i18n, baseUrl: config.baseUrl, onMailError }).router);
   app.use(cohorts.router);
+  app.use(cohortReports.router);
   for (const router of deps.extraRouters ?? []) app.use(router);
 
   app.use(notFoundHandler);

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { csvStream, type ExportColumn } from '../../../src/features/cohorts/cohort-export';
-import type { LearnerRow } from '../../../src/features/cohorts/learner-rows';
+import { csvStream, type ExportColumn } from '../../../src/features/cohort-reports/cohort-export';
+import type { LearnerRow } from '../../../src/features/cohort-reports/learner-rows';
 
 async function exportOf(values: (string | number | undefined)[]): Promise<string[][]> {
   const rows = (async function* () {
