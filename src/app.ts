@@ -76,7 +76,6 @@ export function createApp(deps: AppDeps): Express {
   });
   const content = createContentService({ connection, refreshMs: deps.contentRefreshMs });
   const events = deps.events ?? createLearningEvents((err) => logger.error({ err }, 'course completion listener failed'));
-  const learning = createLearning({ connection, content, events });
   const handbooks = createHandbooks({ connection, content, i18n, onError: (err) => logger.error({ err }, 'handbook rendering failed') });
   const certificates = createCertificates({
     connection,
@@ -87,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
     logger,
     config: { baseUrl: config.baseUrl, dataDir: config.dataDir, ...config.certificates },
   });
+  const learning = createLearning({ connection, content, events, dashboard: certificates.dashboard });
 
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
@@ -146,7 +146,6 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
-  app.use(certificates.dashboardHook); // before learning's /dashboard: it sets the certificate link
   app.use(learning.router(requireRight('learn')));
   app.use(certificates.router);
   const cohorts = createCohorts({ connection, baseUrl: config.baseUrl, User, audit, limiter, verifyCsrf: csrf.verifyParsedForm });

@@ -4,7 +4,6 @@
  * is exported here.
  */
 import crypto from 'node:crypto';
-import { Router } from 'express';
 import type { i18n as I18n } from 'i18next';
 import type { Connection } from 'mongoose';
 import type { Logger } from '../../platform/logger';
@@ -19,7 +18,7 @@ import { certificateModels } from './certificate.model';
 import { certificatesAdminController } from './certificates-admin.controller';
 import { certificatesController } from './certificates.controller';
 import { createCertificateEmails } from './certificates.emails';
-import { certificatesRouter, dashboardCertificateLink } from './certificates.routes';
+import { certificatesRouter, dashboardCertificate } from './certificates.routes';
 import { createCertificateService } from './certificates.service';
 import { createCertificateTexts } from './certificates.texts';
 import { createCredentialSigner } from './credential';
@@ -95,8 +94,8 @@ export function createCertificates(deps: {
     service,
     signer,
     router: certificatesRouter(controller, admin),
-    /** mount before the learning router: it sets the dashboard's certificate link */
-    dashboardHook: Router().get('/dashboard', dashboardCertificateLink(service)),
+    /** learning's DashboardExtras: the dashboard's link to the learner's certificate */
+    dashboard: { certificate: dashboardCertificate(service) },
   };
 }
 
