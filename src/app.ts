@@ -73,6 +73,9 @@ export function createApp(deps: AppDeps): Express {
     baseUrl: config.baseUrl,
     hashing: config.passwordHashing,
     secureCookies: config.secureCookies,
+    User,
+    audit,
+    limiter,
   });
   const content = createContentService({ connection, refreshMs: deps.contentRefreshMs });
   const events = deps.events ?? createLearningEvents((err) => logger.error({ err }, 'course completion listener failed'));
@@ -81,6 +84,8 @@ export function createApp(deps: AppDeps): Express {
     connection,
     content,
     events,
+    User,
+    audit,
     i18n,
     mailer,
     logger,
@@ -133,8 +138,8 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(homeRouter());
   app.use(accounts.router);
-  app.use(createAdmin(connection).router);
-  app.use(createAdminContent({ connection, content, verifyCsrf: csrf.verifyParsedForm }).router);
+  app.use(createAdmin({ connection, User, audit }).router);
+  app.use(createAdminContent({ content, audit, verifyCsrf: csrf.verifyParsedForm }).router);
   app.use(offlineRouter());
   app.use(handbooks.router);
   app.use(
@@ -149,9 +154,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(learning.router(requireRight('learn')));
   app.use(certificates.router);
   const cohorts = createCohorts({ connection, baseUrl: config.baseUrl, User, audit, limiter, verifyCsrf: csrf.verifyParsedForm });
-  const cohortReports = createCohortReports({ connection, content, cohorts: cohorts.service, baseUrl: config.baseUrl });
+  const cohortReports = createCohortReports({ connection, content, cohorts: cohorts.service, User, baseUrl: config.baseUrl });
   const onMailError = (err: unknown) => logger.error({ err }, 'plan feedback e-mail failed');
-  app.use(createPlans({ connection, content, cohorts: cohorts.service, mailer, i18n, baseUrl: config.baseUrl, onMailError }).router);
+  app.use(createPlans({ connection, content, cohorts: cohorts.service, User, mailer, i18n, baseUrl: config.baseUrl, onMailError }).router);
   app.use(cohorts.router);
   app.use(cohortReports.router);
   for (const router of deps.extraRouters ?? []) app.use(router);

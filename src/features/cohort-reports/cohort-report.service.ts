@@ -1,7 +1,7 @@
 import { type Connection, Types } from 'mongoose';
 import { inChunks } from '../../platform/database';
 import { LANGUAGES, type Language } from '../../platform/i18n';
-import { getUserModel } from '../accounts';
+import type { UserModel } from '../accounts';
 import { certificateRecordsOn } from '../certificates';
 import type { ContentService, Localized, PublishedModule } from '../content';
 import { learnerRecordsOn, type ModuleShape } from '../learning';
@@ -44,11 +44,11 @@ const share = () => Object.fromEntries(LANGUAGES.map((l) => [l, { answered: 0, c
  * The cohort's progress, read through the learning, certificates and accounts features' read
  * functions: every query filters on the cohort or its learners, never on the whole platform.
  */
-export function createCohortReport(deps: { connection: Connection; content: ContentService }) {
+export function createCohortReport(deps: { connection: Connection; content: ContentService; User: UserModel }) {
   const { content } = deps;
   const sources: RowSources = {
     members: cohortMembersOn(deps.connection),
-    User: getUserModel(deps.connection),
+    User: deps.User,
     learning: learnerRecordsOn(deps.connection),
     certificates: certificateRecordsOn(deps.connection),
   };

@@ -3,6 +3,7 @@
  * charts, the learners at risk, the question statistics, one learner's timeline and the CSV export.
  */
 import type { Connection } from 'mongoose';
+import type { UserModel } from '../accounts';
 import type { CohortsService } from '../cohorts';
 import type { ContentService } from '../content';
 import { createCohortReport } from './cohort-report.service';
@@ -15,11 +16,13 @@ export function createCohortReports(deps: {
   connection: Connection;
   content: ContentService;
   cohorts: CohortsService;
+  /** the shared user model, built once in createApp */
+  User: UserModel;
   baseUrl: string;
   clock?: () => Date;
 }) {
   const clock = deps.clock ?? (() => new Date());
-  const report = createCohortReport({ connection: deps.connection, content: deps.content });
+  const report = createCohortReport({ connection: deps.connection, content: deps.content, User: deps.User });
   return {
     report,
     router: cohortReportsRouter({ cohorts: deps.cohorts, monitor: monitoringController({ cohorts: deps.cohorts, report, baseUrl: deps.baseUrl, clock }) }),
