@@ -1,4 +1,4 @@
-import { isDuplicateKey } from '../../platform/database/models';
+import { isDuplicateKey } from '../../platform/database';
 import { type AttemptLimiter, ipBucket, type Limit } from '../../platform/attempt-limiter';
 import type { Language } from '../../platform/i18n';
 import type { Role } from '../../platform/roles';

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
+import { isDuplicateKey } from '../../platform/database';
 import { AppError, BadRequestError, ConflictError, NotFoundError } from '../../platform/errors';
 import type { ContentService, PublishedModule, Question } from '../content';
-import { type DrawnQuestion, isDuplicateKey, type LearningModels, type QuizAttemptDoc, type QuizGradeDoc } from './learning.models';
+import type { DrawnQuestion, LearningModels, QuizAttemptDoc, QuizGradeDoc } from './learning.model';
 import type { ProgressService } from './progress.service';
 
 export class NoAttemptsLeftError extends AppError {
@@ -112,7 +113,7 @@ export function createQuizService(deps: {
   /**
    * Grades an attempt on the server. Refuses (and changes nothing) for answers to questions not in
    * the attempt, options that are not the question's, a closed attempt or someone else's attempt.
-   * The unique index on the grade's attemptId makes a double submission count once.
+   * The grade's _id is the attempt's, so a double submission counts once (duplicate primary key).
    */
   async function submit(userId: string, moduleId: string, attemptId: string, answers: Answers): Promise<SubmitOutcome> {
     const attempt = await findOwnAttempt(userId, moduleId, attemptId);

@@ -6,15 +6,15 @@ import type { i18n as I18n } from 'i18next';
 import type { Connection } from 'mongoose';
 import { requireRight } from '../../platform/auth-guards';
 import type { Mailer } from '../../platform/mailer';
-import { getUserModel } from '../accounts';
+import type { UserModel } from '../accounts';
 import type { CohortsService } from '../cohorts';
 import type { ContentService } from '../content';
 import { plansController } from './plans.controller';
-import { planModels } from './plans.models';
+import { planModels } from './plans.model';
 import { plansRouter } from './plans.routes';
 import { createPlansService } from './plans.service';
 
-export { planModels } from './plans.models';
+export { planModels } from './plans.model';
 export type { PlansService } from './plans.service';
 
 export function createPlans(deps: {
@@ -25,8 +25,10 @@ export function createPlans(deps: {
   i18n: I18n;
   baseUrl: string;
   onMailError?: (err: unknown) => void;
+  /** the shared user model, built once in createApp */
+  User: UserModel;
 }) {
-  const service = createPlansService({ ...deps, models: planModels(deps.connection), User: getUserModel(deps.connection) });
+  const service = createPlansService({ ...deps, models: planModels(deps.connection) });
   return {
     service,
     router: plansRouter(plansController(service), { learner: requireRight('learn'), trainer: requireRight('cohorts.manage') }),
