@@ -7,6 +7,7 @@ import type { Config } from './config';
 import { createAccounts } from './features/accounts';
 import { createAdmin } from './features/admin';
 import { ADMIN_CONTENT_UPLOAD_PATH, createAdminContent } from './features/admin-content';
+import { auditLogFor } from './features/audit';
 import { createCertificates } from './features/certificates';
 import { contentRouter, createContentService } from './features/content';
 import { COHORT_ENROL_PATH, createCohorts } from './features/cohorts';
@@ -70,7 +71,8 @@ export function createApp(deps: AppDeps): Express {
   });
   const content = createContentService({ connection, refreshMs: deps.contentRefreshMs });
   const events = deps.events ?? createLearningEvents((err) => logger.error({ err }, 'course completion listener failed'));
-  const learning = createLearning({ connection, content, events });
+  const cohorts = createCohorts({ connection, content, baseUrl: config.baseUrl, verifyCsrf: csrf.verifyParsedForm });
+  const learning = createLearning({ connection, content, events, audit: auditLogFor(connection), trainersOf: cohorts.trainersOfLearner });
   const handbooks = createHandbooks({ connection, content, i18n, onError: (err) => logger.error({ err }, 'handbook rendering failed') });
   const certificates = createCertificates({
     connection,
@@ -143,7 +145,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(certificates.dashboardHook); // before learning's /dashboard: it sets the certificate link
   app.use(learning.router(requireRight('learn')));
   app.use(certificates.router);
-  const cohorts = createCohorts({ connection, content, baseUrl: config.baseUrl, verifyCsrf: csrf.verifyParsedForm });
   const onMailError = (err: unknown) => logger.error({ err }, 'plan feedback e-mail failed');
   app.use(createPlans({ connection, content, cohorts: cohorts.service, mailer, i18n, baseUrl: config.baseUrl, onMailError }).router);
   app.use(cohorts.router);

@@ -6,6 +6,7 @@ import { loadCohort } from './cohort-view';
 import type { cohortsController } from './cohorts.controller';
 import type { CohortsService } from './cohorts.service';
 import type { monitoringController } from './monitoring.controller';
+import type { attemptGrantsController } from './attempt-grants.controller';
 
 /** 5,000 addresses with names fit well within this; anything bigger is not a list of e-mails. */
 export const MAX_UPLOAD_BYTES = 1024 * 1024;
@@ -40,6 +41,7 @@ export function cohortsRouter(deps: {
   verifyCsrf: RequestHandler;
   manage: ReturnType<typeof cohortsController>;
   monitor: ReturnType<typeof monitoringController>;
+  attempts: ReturnType<typeof attemptGrantsController>;
 }): Router {
   const { manage, monitor } = deps;
   const router = Router();
@@ -61,6 +63,7 @@ export function cohortsRouter(deps: {
   router.get('/trainer/cohorts/:id/at-risk', ...cohort, monitor.atRisk);
   router.get('/trainer/cohorts/:id/questions', ...cohort, monitor.questions);
   router.get('/trainer/cohorts/:id/learners/:userId', ...cohort, monitor.learner);
+  router.post('/trainer/cohorts/:id/learners/:userId/attempts', ...cohort, deps.attempts.grant);
   router.get('/trainer/cohorts/:id/export.csv', ...cohort, monitor.exportCsv);
   return router;
 }

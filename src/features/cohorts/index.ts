@@ -7,6 +7,8 @@ import type { Connection } from 'mongoose';
 import { createAttemptLimiter } from '../../platform/attempt-limiter';
 import { getUserModel } from '../accounts';
 import { auditLogFor } from '../audit';
+import { attemptGrantsOn } from '../learning';
+import { attemptGrantsController, attemptLimits } from './attempt-grants.controller';
 import type { ContentService } from '../content';
 import { createCohortReport } from './cohort-report.service';
 import { cohortsController } from './cohorts.controller';
@@ -40,14 +42,22 @@ export function createCohorts(deps: {
     clock,
   });
   const report = createCohortReport({ connection, content, models });
+  const grants = attemptGrantsOn(connection, auditLogFor(connection));
+  /** The trainers of every cohort the learner belongs to, each once. */
+  async function trainersOfLearner(userId: string) {
+    const lists = await Promise.all((await cohorts.cohortIdsOf(userId)).map((id) => cohorts.trainersOf(id)));
+    return [...new Map(lists.flat().map((t) => [t.id, t])).values()];
+  }
   return {
     service: cohorts,
+    trainersOfLearner,
     report,
     router: cohortsRouter({
       cohorts,
       verifyCsrf: deps.verifyCsrf,
       manage: cohortsController({ cohorts, baseUrl, clock }),
-      monitor: monitoringController({ cohorts, report, baseUrl, clock }),
+      monitor: monitoringController({ cohorts, report, baseUrl, clock, attemptLimits: (id, modules, used) => attemptLimits(grants, id, modules, used) }),
+      attempts: attemptGrantsController({ cohorts, content, grants }),
     }),
   };
 }

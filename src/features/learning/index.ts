@@ -2,6 +2,8 @@ import type { Request } from 'express';
 import type { Connection } from 'mongoose';
 import { currentLanguage } from '../../platform/i18n';
 import type { ContentService, PublishedModule } from '../content';
+import type { AuditLog } from '../audit';
+import { createAttemptGrants } from './attempt-grants';
 import { learningController, summarizeProgress } from './learning.controller';
 import type { LearningEvents } from './learning.events';
 import { createLearnerRecords } from './learner-records';
@@ -10,6 +12,7 @@ import { learningRouter } from './learning.routes';
 import { createProgressService } from './progress.service';
 import { createQuizService } from './quiz.service';
 
+export { type AttemptGrants, MAX_EXTRA_PER_GRANT } from './attempt-grants';
 export { createLearningEvents, type CourseCompleted, type LearningEvents } from './learning.events';
 export { learningModels, type LearningModels } from './learning.models';
 export type { ProgressService, ModuleProgress, ModuleStatus } from './progress.service';
@@ -27,12 +30,23 @@ export {
 /** The learning records' read functions on this connection, for features that report on learners. */
 export const learnerRecordsOn = (connection: Connection) => createLearnerRecords(learningModels(connection));
 
+/** Extra quiz attempts (trainers grant them from a learner's drill-down), on this connection. */
+export const attemptGrantsOn = (connection: Connection, audit: AuditLog) => createAttemptGrants({ models: learningModels(connection), audit });
+
 /** Wires the learning loop: progress, quizzes, the dashboard, and the progress shown on content pages. */
-export function createLearning(deps: { connection: Connection; content: ContentService; events: LearningEvents }) {
+export function createLearning(deps: {
+  connection: Connection;
+  content: ContentService;
+  events: LearningEvents;
+  audit: AuditLog;
+  /** the trainers of the learner's cohorts, shown when the quiz attempts are used up */
+  trainersOf?: (userId: string) => Promise<{ name: string; email: string }[]>;
+}) {
   const models = learningModels(deps.connection);
   const progress = createProgressService({ models, content: deps.content, events: deps.events });
-  const quizzes = createQuizService({ models, content: deps.content, progress });
-  const controller = learningController({ content: deps.content, progress, quizzes });
+  const grants = createAttemptGrants({ models, audit: deps.audit });
+  const quizzes = createQuizService({ models, content: deps.content, progress, grants });
+  const controller = learningController({ content: deps.content, progress, quizzes, trainersOf: deps.trainersOf ?? (async () => []) });
 
   /** What the module page shows of the learner's progress, with the records that explain it. */
   async function moduleExtras(req: Request, module: PublishedModule) {
@@ -63,6 +77,7 @@ export function createLearning(deps: { connection: Connection; content: ContentS
     models,
     progress,
     quizzes,
+    grants,
     router: (requireLearner: import('express').RequestHandler) => learningRouter(controller, requireLearner),
     moduleExtras,
     lessonExtras,

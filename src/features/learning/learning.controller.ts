@@ -4,7 +4,7 @@ import { setFlash } from '../../platform/flash';
 import { currentLanguage, type Language } from '../../platform/i18n';
 import type { ContentService, PublishedModule, Question } from '../content';
 import type { ModuleProgress, ProgressService } from './progress.service';
-import type { Answers, QuizService } from './quiz.service';
+import { type Answers, NoAttemptsLeftError, type QuizService } from './quiz.service';
 import type { QuizAttemptDoc } from './learning.models';
 
 function param(req: Request, name: string): string {
@@ -45,8 +45,29 @@ export function summarizeProgress(module: PublishedModule, p: ModuleProgress, ln
   };
 }
 
-export function learningController(deps: { content: ContentService; progress: ProgressService; quizzes: QuizService }) {
+export function learningController(deps: {
+  content: ContentService;
+  progress: ProgressService;
+  quizzes: QuizService;
+  trainersOf: (userId: string) => Promise<{ name: string; email: string }[]>;
+}) {
   const { content, progress, quizzes } = deps;
+
+  /** No more attempts: a page that explains and says where to go, not a bare "access refused". */
+  async function renderNoAttempts(req: Request, res: Response, module: PublishedModule) {
+    const lng = currentLanguage(req);
+    const history = await quizzes.history(userId(req), module.moduleId);
+    const best = Math.max(-1, ...history.map((h) => h.grade?.scorePercent ?? -1));
+    res.status(403).render('learning/no-attempts', {
+      title: 'learning:noAttempts.title',
+      pageTitle: module.title[lng],
+      module: { id: module.moduleId, title: module.title[lng], href: `/modules/${module.moduleId}` },
+      used: history.length,
+      bestScore: best >= 0 ? best : undefined,
+      passPercent: module.quiz.passPercent,
+      trainers: await deps.trainersOf(userId(req)),
+    });
+  }
 
   async function moduleOr404(req: Request) {
     const module = await content.getModule(param(req, 'module'));
@@ -112,8 +133,12 @@ export function learningController(deps: { content: ContentService; progress: Pr
     /** GET /modules/:module/quiz — resume the open attempt or draw a new one */
     async showQuiz(req: Request, res: Response) {
       const module = await moduleOr404(req);
-      const attempt = await quizzes.startOrResume(userId(req), module.moduleId);
       res.set('Cache-Control', 'no-store');
+      const attempt = await quizzes.startOrResume(userId(req), module.moduleId).catch((err: unknown) => {
+        if (err instanceof NoAttemptsLeftError) return undefined;
+        throw err;
+      });
+      if (!attempt) return renderNoAttempts(req, res, module);
       await renderQuiz(req, res, module, attempt);
     },
 

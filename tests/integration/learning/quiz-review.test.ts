@@ -48,11 +48,11 @@ describe('the quiz review', () => {
     for (const n of missed) expect(html).toContain(`<a href="#question-${n}">Question ${n}</a>`);
     for (const item of items) {
       if (item.kind === 'wrong') {
-        expect(item.body).toMatch(/<span class="verdict wrong"><svg class="icon icon-bad" aria-hidden="true"[^]*?<\/svg> Not right<\/span>/);
+        expect(item.body).toMatch(/<span class="verdict wrong"><svg class="icon icon-bad" aria-hidden="true"[\s\S]*?<\/svg> Not right<\/span>/);
         expect(item.body).not.toContain('<details');
         expect(item.body).toContain('The right answer:');
       } else {
-        expect(item.body).toMatch(/^\s*<details>\s*<summary><span class="verdict right"><svg class="icon icon-ok"[^]*?<\/svg> Right<\/span>/);
+        expect(item.body).toMatch(/^\s*<details>\s*<summary><span class="verdict right"><svg class="icon icon-ok"[\s\S]*?<\/svg> Right<\/span>/);
         expect(item.body).not.toContain('<details open');
       }
     }
