@@ -4,7 +4,8 @@ import { currentLanguage } from '../../platform/i18n';
 import type { ContentService, PublishedModule } from '../content';
 import type { AuditLog } from '../audit';
 import { createAttemptGrants } from './attempt-grants';
-import { learningController, summarizeProgress } from './learning.controller';
+import { learningController, nextStepView, summarizeProgress } from './learning.controller';
+import { courseSteps } from './next-step';
 import type { LearningEvents } from './learning.events';
 import { createLearnerRecords } from './learner-records';
 import { learningModels } from './learning.models';
@@ -70,12 +71,22 @@ export function createLearning(deps: {
 
   async function lessonExtras(req: Request, module: PublishedModule, lessonId: string) {
     if (!req.user) return {};
+    await progress.lessonOpened(req.user.id, module.moduleId, lessonId);
     return { lessonCompletedAt: (await progress.lessonCompletedAt(req.user.id, module.moduleId, lessonId)) ?? null };
+  }
+
+  /** What the home page shows a signed-in learner: how far through the course, and the next step. */
+  async function homeExtras(req: Request) {
+    if (!req.user) return {};
+    const lng = currentLanguage(req);
+    const { modules, progress: all, lastLesson } = await progress.courseProgress(req.user.id);
+    return { course: courseSteps(all), next: nextStepView(modules, all, lastLesson, lng) };
   }
 
   return {
     models,
     progress,
+    homeExtras,
     quizzes,
     grants,
     router: (requireLearner: import('express').RequestHandler) => learningRouter(controller, requireLearner),

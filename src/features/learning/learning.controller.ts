@@ -6,6 +6,17 @@ import type { ContentService, PublishedModule, Question } from '../content';
 import type { ModuleProgress, ProgressService } from './progress.service';
 import { type Answers, NoAttemptsLeftError, type QuizService } from './quiz.service';
 import type { QuizAttemptDoc } from './learning.models';
+import { courseNextStep, courseSteps, type LastLesson, resumeLessonId } from './next-step';
+
+/** The course's next step as a page shows it: a link and what it leads to. */
+export function nextStepView(modules: PublishedModule[], progress: ModuleProgress[], last: LastLesson, lng: Language) {
+  const next = courseNextStep(modules, progress, last);
+  if (!next) return undefined;
+  const base = `/modules/${next.module.moduleId}`;
+  if (next.kind === 'quiz') return { kind: next.kind, href: `${base}/quiz`, module: next.module.title[lng] };
+  const lesson = next.module.lessons[next.module.lessonIndex.get(next.lessonId)!]!;
+  return { kind: next.kind, href: `${base}/lessons/${lesson.id}`, module: next.module.title[lng], title: lesson.title[lng] };
+}
 
 function param(req: Request, name: string): string {
   const v = req.params[name];
@@ -28,8 +39,9 @@ export function readAnswers(body: unknown): Answers {
   return answers;
 }
 
-export function summarizeProgress(module: PublishedModule, p: ModuleProgress, lng: Language) {
-  const resume = p.resumeLessonId ? module.lessons[module.lessonIndex.get(p.resumeLessonId)!] : undefined;
+export function summarizeProgress(module: PublishedModule, p: ModuleProgress, lng: Language, last?: LastLesson) {
+  const resumeId = resumeLessonId(module, p, last);
+  const resume = resumeId ? module.lessons[module.lessonIndex.get(resumeId)!] : undefined;
   return {
     id: module.moduleId,
     title: module.title[lng],
@@ -111,10 +123,12 @@ export function learningController(deps: {
     /** GET /dashboard — the learner's home: progress per module, where to resume, the certificate */
     async dashboard(req: Request, res: Response) {
       const lng = currentLanguage(req);
-      const { modules, progress: all, courseCompletion } = await progress.courseProgress(userId(req));
+      const { modules, progress: all, courseCompletion, lastLesson } = await progress.courseProgress(userId(req));
       res.render('learning/dashboard', {
         title: 'learning:dashboard.title',
-        modules: modules.map((m, i) => summarizeProgress(m, all[i]!, lng)),
+        modules: modules.map((m, i) => summarizeProgress(m, all[i]!, lng, lastLesson)),
+        course: courseSteps(all),
+        next: nextStepView(modules, all, lastLesson, lng),
         courseCompleted: courseCompletion?.completedAt,
         certificate: res.locals.certificateLink,
       });

@@ -134,6 +134,18 @@ const attemptGrant = new Schema<AttemptGrantDoc>(
 );
 attemptGrant.index({ userId: 1, moduleId: 1 });
 
+/** The lesson a learner opened last (one document per learner, keyed by user id): where "continue" leads. */
+export type LastLessonDoc = { _id: string; moduleId: string; lessonId: string; at: Date };
+const lastLesson = new Schema<LastLessonDoc>(
+  {
+    _id: { type: String, required: true },
+    moduleId: { type: String, required: true },
+    lessonId: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'last_lessons', versionKey: false },
+);
+
 export function learningModels(connection: Connection) {
   return {
     LessonCompletion: modelOn(connection, 'LessonCompletion', lessonCompletion),
@@ -142,6 +154,7 @@ export function learningModels(connection: Connection) {
     ModuleCompletion: modelOn(connection, 'ModuleCompletion', moduleCompletion),
     CourseCompletion: modelOn(connection, 'CourseCompletion', courseCompletion),
     AttemptGrant: modelOn(connection, 'AttemptGrant', attemptGrant),
+    LastLesson: modelOn(connection, 'LastLesson', lastLesson),
   };
 }
 
