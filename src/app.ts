@@ -127,7 +127,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(viewLocals);
   app.use(csrf.protect);
 
-  app.use(homeRouter());
+  app.use(homeRouter({ content, learnerExtras: learning.homeExtras }));
   app.use(accounts.router);
   app.use(createAdmin(connection).router);
   app.use(createAdminContent({ connection, content, verifyCsrf: csrf.verifyParsedForm }).router);
