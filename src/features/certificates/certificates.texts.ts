@@ -1,4 +1,5 @@
 import type { i18n as I18n } from 'i18next';
+import { createFormatter } from '../../platform/format';
 import { LANGUAGES, type Language } from '../../platform/i18n';
 import type { Localized } from '../content';
 import type { CertificateWording } from './certificate-pdf';
@@ -21,8 +22,8 @@ export function createCertificateTexts(i18n: I18n): CertificateTexts {
       return Object.fromEntries(LANGUAGES.map((lng) => [lng, t(lng)('course.title')])) as Localized;
     },
     formatDate(lng, date) {
-      // Dates are calendar days in UTC, so a certificate reads the same wherever it is opened.
-      return new Intl.DateTimeFormat(lng, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+      // Calendar days in the platform's zone, so a certificate reads the same wherever it is opened.
+      return createFormatter(lng).longDate(date);
     },
     pdf(lng, vars) {
       const tr = t(lng);

@@ -1,4 +1,6 @@
 import type { Request, Response } from 'express';
+import { createFormatter } from '../../platform/format';
+import type { Language } from '../../platform/i18n';
 import { NotFoundError } from '../../platform/errors';
 import type { Cohort, CohortsService } from './cohorts.service';
 import { displayJoinCode } from './join-codes';
@@ -53,6 +55,6 @@ export function cohortView(cohort: Cohort, baseUrl: string, now: Date) {
 export type CohortView = ReturnType<typeof cohortView>;
 
 /** A calendar date in the reader's language; dates are stored as UTC midnight, so shown in UTC. */
-export function formatDay(date: Date | undefined, lng: string): string {
-  return date ? new Intl.DateTimeFormat(lng, { dateStyle: 'medium', timeZone: 'UTC' }).format(date) : '';
+export function formatDay(date: Date | undefined, lng: Language): string {
+  return createFormatter(lng).date(date);
 }

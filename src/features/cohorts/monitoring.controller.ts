@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import { NotFoundError } from '../../platform/errors';
-import { currentLanguage } from '../../platform/i18n';
+import { currentLanguage, type Language } from '../../platform/i18n';
 import type { PublishedModule } from '../content';
 import { funnelChart, histogram } from './cohort-charts';
 import { csvStream, exportColumns, isoDate } from './cohort-export';
@@ -34,7 +34,7 @@ export function matrixHref(base: string, query: MatrixQuery, change: Partial<Mat
   return `${base}${text ? `?${text}` : ''}#learners`;
 }
 
-function rowView(row: LearnerRow, base: string, lng: string, now: Date) {
+function rowView(row: LearnerRow, base: string, lng: Language, now: Date) {
   return {
     ...row,
     href: `${base}/learners/${row.userId}`,

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import supertest from 'supertest';
+import { createFormatter } from '../../../src/platform/format';
 import { buildApp, csrfFrom, decoded } from '../../helpers/build-app';
 import { binary, codeFrom, pdfText, recordCourseCompletion } from '../../helpers/certificates';
 import { connectTestDatabase, seedCourse } from '../../helpers/database';
@@ -45,7 +46,7 @@ describe('revoking', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorEmail: admin.email, targetEmail: holder.email, details: { reason: 'issuedInError' } });
 
-    const today = new Intl.DateTimeFormat('fr', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date());
+    const today = createFormatter('fr').longDate(new Date());
     const page = decoded((await supertest(buildApp(connection)).get(`/verify/${holder.code}?lng=fr`)).text);
     expect(page).toContain('data-status="revoked"');
     expect(page).toContain(`Ce certificat a été révoqué le ${today}. Motif : Délivré par erreur.`);
