@@ -71,7 +71,7 @@ export function createApp(deps: AppDeps): Express {
   });
   const content = createContentService({ connection, refreshMs: deps.contentRefreshMs });
   const events = deps.events ?? createLearningEvents((err) => logger.error({ err }, 'course completion listener failed'));
-  const cohorts = createCohorts({ connection, content, baseUrl: config.baseUrl, verifyCsrf: csrf.verifyParsedForm });
+  const cohorts = createCohorts({ connection, content, baseUrl: config.baseUrl, verifyCsrf: csrf.verifyParsedForm, mailer, i18n });
   const learning = createLearning({ connection, content, events, audit: auditLogFor(connection), trainersOf: cohorts.trainersOfLearner });
   const handbooks = createHandbooks({ connection, content, i18n, onError: (err) => logger.error({ err }, 'handbook rendering failed') });
   const certificates = createCertificates({

@@ -50,7 +50,8 @@ export function createAccounts(deps: {
   const audit = auditLogFor(connection);
   const sessions = { endAllOf: (userId: string, except?: string) => endSessionsOfUser(connection, userId, except) };
   const User = getUserModel(connection);
-  const accounts = createAccountsService({ User, hasher, limiter, audit, sessions });
+  const emails = createAccountEmails({ mailer: deps.mailer, i18n: deps.i18n, baseUrl: deps.baseUrl });
+  const accounts = createAccountsService({ User, hasher, limiter, audit, sessions, onRegistered: emails.welcome });
   const resets = createPasswordResetService({
     User,
     PasswordReset: getPasswordResetModel(connection),
@@ -58,7 +59,7 @@ export function createAccounts(deps: {
     limiter,
     audit,
     sessions,
-    emails: createAccountEmails({ mailer: deps.mailer, i18n: deps.i18n, baseUrl: deps.baseUrl }),
+    emails,
   });
   const { passport, middleware } = createAuthentication(accounts);
   return {

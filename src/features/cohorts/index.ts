@@ -3,6 +3,9 @@
  * away. Learners join with a code at /cohorts/join; trainers work under /trainer/cohorts.
  */
 import type { RequestHandler } from 'express';
+import type { i18n as I18n } from 'i18next';
+import type { Mailer } from '../../platform/mailer';
+import { createCohortEmails } from './cohorts.emails';
 import type { Connection } from 'mongoose';
 import { createAttemptLimiter } from '../../platform/attempt-limiter';
 import { getUserModel } from '../accounts';
@@ -29,6 +32,8 @@ export function createCohorts(deps: {
   baseUrl: string;
   /** the CSRF check for the multipart enrolment form, run once multer has read it (see platform/security.ts) */
   verifyCsrf: RequestHandler;
+  mailer: Mailer;
+  i18n: I18n;
   clock?: () => Date;
 }) {
   const { connection, content, baseUrl } = deps;
@@ -55,7 +60,7 @@ export function createCohorts(deps: {
     router: cohortsRouter({
       cohorts,
       verifyCsrf: deps.verifyCsrf,
-      manage: cohortsController({ cohorts, baseUrl, clock }),
+      manage: cohortsController({ cohorts, baseUrl, clock, emails: createCohortEmails({ mailer: deps.mailer, i18n: deps.i18n, baseUrl }) }),
       monitor: monitoringController({ cohorts, report, baseUrl, clock, attemptLimits: (id, modules, used) => attemptLimits(grants, id, modules, used) }),
       attempts: attemptGrantsController({ cohorts, content, grants }),
     }),
