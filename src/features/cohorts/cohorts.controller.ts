@@ -72,7 +72,10 @@ export function cohortsController(deps: Deps) {
 
     /** POST /trainer/cohorts — start a cohort; its join code is made at once */
     async create(req: Request, res: Response) {
-      const form = parseForm(createCohortForm, req.body);
+      // DESIGN.md's contract is a `name` alone: the language defaults to the trainer's own
+      const body = { ...(req.body as Record<string, unknown> | undefined) };
+      if (body.language === undefined || body.language === '') body.language = currentLanguage(req);
+      const form = parseForm(createCohortForm, body);
       if (!form.ok) return renderList(req, res, 422, form);
       const cohort = await cohorts.create(req.user!, form.data);
       setFlash(req, { type: 'success', messageKey: 'cohorts:flash.created', vars: { name: cohort.name } });

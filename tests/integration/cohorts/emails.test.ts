@@ -85,3 +85,19 @@ describe('e-mails people expect', () => {
   });
 });
 
+describe('creating a cohort with the contract fields only', () => {
+  it('when a French-speaking trainer sends only a name, then the cohort is created in French', async () => {
+    const fr = await signedInAgent(connection, { role: 'trainer', language: 'fr' });
+    const page = await fr.agent.get('/trainer/cohorts');
+    const res = await fr.agent.post('/trainer/cohorts').type('form').send({ _csrf: csrfFrom(page.text), name: 'Dakar 2027' });
+    expect(res.status).toBe(303);
+    expect(await connection.collection('cohorts').findOne({ name: 'Dakar 2027' })).toMatchObject({ language: 'fr' });
+  });
+
+  it('when the language sent is not one of ours, then it is still refused and nothing is stored', async () => {
+    const page = await trainer.agent.get('/trainer/cohorts');
+    const res = await trainer.agent.post('/trainer/cohorts').type('form').send({ _csrf: csrfFrom(page.text), name: 'Bad language', language: 'xx' });
+    expect(res.status).toBe(422);
+    expect(await connection.collection('cohorts').countDocuments({ name: 'Bad language' })).toBe(0);
+  });
+});
