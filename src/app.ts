@@ -48,6 +48,8 @@ export type AppDeps = {
   postCap?: PostCap;
   /** domain events; tests pass their own to observe them */
   events?: LearningEvents;
+  /** the time the cohort pages count from (at-risk inactivity, code expiry); tests move it */
+  clock?: () => Date;
 };
 
 const BODY_LIMIT = '100kb';
@@ -71,7 +73,7 @@ export function createApp(deps: AppDeps): Express {
   });
   const content = createContentService({ connection, refreshMs: deps.contentRefreshMs });
   const events = deps.events ?? createLearningEvents((err) => logger.error({ err }, 'course completion listener failed'));
-  const cohorts = createCohorts({ connection, content, baseUrl: config.baseUrl, verifyCsrf: csrf.verifyParsedForm, mailer, i18n });
+  const cohorts = createCohorts({ connection, content, baseUrl: config.baseUrl, verifyCsrf: csrf.verifyParsedForm, mailer, i18n, clock: deps.clock });
   const learning = createLearning({ connection, content, events, audit: auditLogFor(connection), trainersOf: cohorts.trainersOfLearner });
   const handbooks = createHandbooks({ connection, content, i18n, onError: (err) => logger.error({ err }, 'handbook rendering failed') });
   const certificates = createCertificates({
