@@ -23,7 +23,8 @@ export type Config = Readonly<{
   /** what certificates print and the Open Badges credential says of its issuer */
   certificates: Readonly<{
     issuer: string;
-    signatory: string;
+    /** unset: a translated default in the certificate's language ("The SDG Learn course team") */
+    signatory: string | undefined;
     /** PKCS#8 PEM; unset outside production, where one is generated into DATA_DIR */
     credentialPrivateKey: string | undefined;
     /** public keys of earlier signing keys, still published so credentials they signed verify */
@@ -78,7 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     mailFrom: e.MAIL_FROM ?? 'SDG Learn <no-reply@localhost>',
     certificates: Object.freeze({
       issuer: e.CERTIFICATE_ISSUER ?? 'SDG Learn',
-      signatory: e.CERTIFICATE_SIGNATORY ?? 'The SDG Learn course team',
+      signatory: e.CERTIFICATE_SIGNATORY,
       credentialPrivateKey: e.CREDENTIAL_PRIVATE_KEY,
       credentialPreviousPublicKeys: Object.freeze(e.CREDENTIAL_PREVIOUS_PUBLIC_KEYS ?? []),
     }),

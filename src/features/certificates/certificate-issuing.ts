@@ -30,7 +30,7 @@ export type IssuingDeps = {
   signer: CredentialSigner;
   texts: CertificateTexts;
   baseUrl: string;
-  issuer: { organisation: string; signatory: string };
+  issuer: { organisation: string; signatory: string | undefined };
   /** told of each certificate this process inserted (one per certificate, whatever the races) */
   onIssued: (certificate: CertificateDoc, pdf: Buffer) => Promise<void>;
   clock?: () => Date;
@@ -71,7 +71,7 @@ export function createIssuing(deps: IssuingDeps) {
       courseTitle: texts.courseTitle(),
       modules,
       completedAt: completion.completedAt,
-      issuer: { ...issuer },
+      issuer: { organisation: issuer.organisation, signatory: issuer.signatory ?? texts.defaultSignatory(user.language) },
       issuedAt: clock(),
     };
   }

@@ -11,6 +11,8 @@ import type { CertificateWording } from './certificate-pdf';
 export type CertificateTexts = {
   courseTitle(): Localized;
   formatDate(lng: Language, date: Date): string;
+  /** who signs when CERTIFICATE_SIGNATORY is not set, in the certificate's language */
+  defaultSignatory(lng: Language): string;
   pdf(lng: Language, vars: { date: string }): CertificateWording;
   credential(lng: Language, vars: { course: string; modules: string }): { name: string; description: string; criteria: string };
 };
@@ -20,6 +22,9 @@ export function createCertificateTexts(i18n: I18n): CertificateTexts {
   return {
     courseTitle() {
       return Object.fromEntries(LANGUAGES.map((lng) => [lng, t(lng)('course.title')])) as Localized;
+    },
+    defaultSignatory(lng) {
+      return t(lng)('pdf.defaultSignatory');
     },
     formatDate(lng, date) {
       // Calendar days in the platform's zone, so a certificate reads the same wherever it is opened.

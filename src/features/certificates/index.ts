@@ -44,7 +44,8 @@ export type CertificatesConfig = {
   baseUrl: string;
   dataDir: string;
   issuer: string;
-  signatory: string;
+  /** unset: the translated default, in the certificate's language */
+  signatory: string | undefined;
   credentialPrivateKey: string | undefined;
   /** SPKI PEMs of earlier signing keys (see docs/operations.md, "Rotating the credential key") */
   credentialPreviousPublicKeys?: readonly string[];
