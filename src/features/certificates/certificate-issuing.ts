@@ -12,6 +12,7 @@ import {
   type CertificateModels,
   type CertificateSlotDoc,
   isDuplicateKey,
+  type ReissueReason,
 } from './certificate.model';
 import type { CertificateTexts } from './certificates.texts';
 import { type CredentialSigner, ISSUER_PATH, openBadgeCredential } from './credential';
@@ -77,9 +78,10 @@ export function createIssuing(deps: IssuingDeps) {
   }
 
   /** Inserts the slot, or reads the one that won; `won` tells which. */
-  async function claim(userId: string, generation: number, facts: CertificateFacts, replaces?: string) {
+  async function claim(userId: string, generation: number, facts: CertificateFacts, replaces?: string, reissueReason?: ReissueReason) {
     const slot: CertificateSlotDoc = { _id: slotId(userId, generation), userId, generation, code: newCertificateCode(), facts };
     if (replaces) slot.replaces = replaces;
+    if (reissueReason) slot.reissueReason = reissueReason;
     try {
       await models.CertificateSlot.create(slot);
       return { slot, won: true };
@@ -192,11 +194,11 @@ export function createIssuing(deps: IssuingDeps) {
   }
 
   /** A new certificate replacing `previous`, with the learner's facts as they are now; undefined if one already did. */
-  async function reissue(previous: CertificateDoc): Promise<CertificateDoc | 'superseded' | 'no-completion'> {
+  async function reissue(previous: CertificateDoc, reason: ReissueReason): Promise<CertificateDoc | 'superseded' | 'no-completion'> {
     if (await models.CertificateSlot.exists({ _id: slotId(previous.userId, previous.generation + 1) })) return 'superseded';
     const facts = await gatherFacts(previous.userId);
     if (!facts) return 'no-completion';
-    const { slot, won } = await claim(previous.userId, previous.generation + 1, facts, previous._id);
+    const { slot, won } = await claim(previous.userId, previous.generation + 1, facts, previous._id, reason);
     if (!won) return 'superseded';
     return materialize(slot);
   }

@@ -42,7 +42,7 @@ export function certificateView(certificate: CertificateDoc, lng: Language) {
 export function statusView(status: CertificateStatus, lng: Language, audience: 'public' | 'admin' = 'public') {
   if (status.state === 'valid') return { state: status.state };
   const base = { state: status.state, date: formatDay(lng, status.at), at: status.at.toISOString() };
-  const reason = status.state === 'revoked' ? status.reason : undefined;
+  const reason = status.reason;
   if (audience === 'public') return { ...base, reason };
   return {
     ...base,

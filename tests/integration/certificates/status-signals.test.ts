@@ -34,6 +34,25 @@ function banner(html: string) {
   return m ? { kind: m[1], icon: m[2], heading: m[3] } : undefined;
 }
 
+describe('re-issuing takes a reason', () => {
+  it('when an admin re-issues without a reason, then 422 beside the field and nothing is issued; with one, the old code shows it and the audit has it', async () => {
+    const code = await certificateCode();
+    const canonical = code.replace(/-/g, '');
+    const refused = await adminPost(`/admin/certificates/${code}/reissue`, {});
+    expect(refused.status).toBe(422);
+    expect(decoded(refused.text)).toContain('Choose the reason for the re-issue.');
+    const slots = async () => connection.collection('certificate_slots').countDocuments({ replaces: canonical });
+    expect(await slots()).toBe(0);
+    expect(await connection.collection('audit_events').countDocuments({ action: 'certificate.reissued', 'details.code': code })).toBe(0);
+
+    expect((await adminPost(`/admin/certificates/${code}/reissue`, { reissueReason: 'nameCorrected' })).status).toBe(303);
+    expect(await connection.collection('certificate_slots').findOne({ replaces: canonical })).toMatchObject({ reissueReason: 'nameCorrected' });
+    expect(await connection.collection('audit_events').findOne({ action: 'certificate.reissued', 'details.code': code })).toMatchObject({ details: { reason: 'nameCorrected' } });
+    const visitor = supertest(buildApp(connection));
+    expect(decoded((await visitor.get(`/verify/${code}?lng=es`)).text)).toContain('Motivo: Nombre corregido.');
+  });
+});
+
 describe('status signals on the verify page', () => {
   it('when a certificate is valid, revoked, or replaced, then each has its own colour class, icon and heading', async () => {
     const visitor = supertest(buildApp(connection));
@@ -45,7 +64,7 @@ describe('status signals on the verify page', () => {
     expect(banner(decoded((await visitor.get(`/verify/${revoked}?lng=es`)).text))).toMatchObject({ kind: 'revoked', icon: 'bad' });
 
     const replaced = await certificateCode();
-    expect((await adminPost(`/admin/certificates/${replaced}/reissue`, {})).status).toBe(303);
+    expect((await adminPost(`/admin/certificates/${replaced}/reissue`, { reissueReason: 'nameCorrected' })).status).toBe(303);
     expect(banner(decoded((await visitor.get(`/verify/${replaced}?lng=fr`)).text))).toEqual({ kind: 'superseded', icon: 'warn', heading: 'Remplacé par un certificat plus récent' });
   });
 
