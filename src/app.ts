@@ -89,6 +89,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
   app.locals.baseUrl = config.baseUrl; // absolute links: canonical and hreflang alternates
+  app.locals.contactEmail = config.contactEmail; // "ask the course team": a real address when configured
   app.set('views', viewsDir);
   app.disable('x-powered-by');
   if (production) app.set('view cache', true);

@@ -20,6 +20,8 @@ export type Config = Readonly<{
   /** unset: e-mails are written to DATA_DIR/outbox instead of being sent */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** where "ask the course team" leads (certificate pages, the no-attempts page); unset: no address shown */
+  contactEmail: string | undefined;
   /** what certificates print and the Open Badges credential says of its issuer */
   certificates: Readonly<{
     issuer: string;
@@ -77,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     databaseName: (e.MONGODB_URI && databaseNamedIn(e.MONGODB_URI)) || DEFAULT_DATABASE,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? 'SDG Learn <no-reply@localhost>',
+    contactEmail: e.CONTACT_EMAIL,
     certificates: Object.freeze({
       issuer: e.CERTIFICATE_ISSUER ?? 'SDG Learn',
       signatory: e.CERTIFICATE_SIGNATORY,

@@ -1,6 +1,8 @@
 import type { Connection } from 'mongoose';
 import { binary, codeFrom, pdfText, recordCourseCompletion } from '../../helpers/certificates';
-import { decoded } from '../../helpers/build-app';
+import { createApp } from '../../../src/app';
+import { createLogger } from '../../../src/platform/logger';
+import { decoded, testConfig } from '../../helpers/build-app';
 import { connectTestDatabase, seedCourse } from '../../helpers/database';
 import { signedInAgent } from '../../helpers/learner';
 
@@ -28,5 +30,19 @@ describe('the default signatory', () => {
     const pdf = (await learner.agent.get(`/certificates/${code}.pdf`).buffer(true).parse(binary)).body as Buffer;
     expect(pdfText(pdf).replace(/\s+/g, ' ')).toContain(signatory);
     expect(decoded((await learner.agent.get('/certificate')).text)).toContain(signatory);
+  });
+});
+
+describe('a real contact for the course team', () => {
+  it('when CONTACT_EMAIL is set, then "My certificate" gives that address; when unset, no address; a bad one stops start-up', async () => {
+    const app = createApp({ config: testConfig({ CONTACT_EMAIL: 'learn@uclg.example' }), connection, logger: createLogger('silent') });
+    const learner = await signedInAgent(connection, { language: 'es', app });
+    await recordCourseCompletion(connection, learner.userId);
+    const page = decoded((await learner.agent.get('/certificate')).text);
+    expect(page).toContain('¿Preguntas para el equipo del curso? Escriba a <a href="mailto:learn@uclg.example">learn@uclg.example</a>');
+    const plain = await signedInAgent(connection);
+    await recordCourseCompletion(connection, plain.userId);
+    expect((await plain.agent.get('/certificate')).text).not.toContain('data-contact');
+    expect(() => testConfig({ CONTACT_EMAIL: 'not an address' })).toThrow(/CONTACT_EMAIL/);
   });
 });
