@@ -37,7 +37,7 @@ export {
 /** The certificates' read functions on this connection, for features that report on learners. */
 export const certificateRecordsOn = (connection: Connection) => createCertificateRecords(certificateModels(connection));
 export { formatCode, parseCode } from './certificate-code';
-export { type FontFamily, type FontKey, type FontWeight, fontBytes, splitIntoRuns, type TextRun } from './certificate-fonts';
+export { FAMILIES, type FontFamily, type FontKey, type FontWeight, fontBytes, splitIntoRuns, type TextRun } from './certificate-fonts';
 export type { CertificateService } from './certificates.service';
 
 export type CertificatesConfig = {
