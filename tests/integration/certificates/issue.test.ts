@@ -37,7 +37,7 @@ describe('issuing a certificate', () => {
     expect(certificate?.language).toBe('es');
     expect(certificate?.modules.map((m: { id: string }) => m.id)).toEqual(['introduction', 'territorial-planning', 'reporting']);
     expect(certificate?.courseTitle).toEqual({ en: 'Localizing the SDGs', es: 'Localización de los ODS', fr: 'Localisation des ODD' });
-    expect(certificate?.issuer).toEqual({ organisation: 'SDG Learn', signatory: 'The SDG Learn course team' });
+    expect(certificate?.issuer).toEqual({ organisation: 'SDG Learn', signatory: 'El equipo del curso SDG Learn' }); // the default, in the learner's language
     expect(certificate?._id).toMatch(/^[0-9A-HJKMNP-TV-Z]{28}$/);
 
     const mails = await eventually(async () => (await mailTo(connection, learner.email)).filter((m) => m.subject.includes('certificado')));
