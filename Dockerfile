@@ -12,13 +12,16 @@ COPY src ./src
 # i18next names TypeScript as an optional peer, so `--omit=dev` keeps its 23 MB: remove it by hand.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
   && rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver
-# The font packages hold 52 MB of cuts; certificates print with these five files only
+# The font packages hold 83 MB of cuts; certificates print with these ten files only
 # (src/features/certificates/certificate-fonts.ts; a test keeps this list and that file in step).
 RUN find node_modules/@embedpdf/fonts-latin/fonts node_modules/@embedpdf/fonts-arabic/fonts node_modules/@embedpdf/fonts-sc/fonts \
+      node_modules/@embedpdf/fonts-hebrew/fonts node_modules/@embedpdf/fonts-kr/fonts \
       -type f \
       ! -name NotoSans-Regular.ttf ! -name NotoSans-Bold.ttf \
       ! -name NotoNaskhArabic-Regular.ttf ! -name NotoNaskhArabic-Bold.ttf \
-      ! -name NotoSansHans-Regular.otf \
+      ! -name NotoSansHebrew-Regular.ttf ! -name NotoSansHebrew-Bold.ttf \
+      ! -name NotoSansHans-Regular.otf ! -name NotoSansHans-Bold.otf \
+      ! -name NotoSansKR-Regular.otf ! -name NotoSansKR-Bold.otf \
       -delete
 
 FROM node:24-bookworm-slim

@@ -7,16 +7,16 @@ import type { Config } from './config';
 import { createAccounts, getUserModel } from './features/accounts';
 import { createAdmin } from './features/admin';
 import { ADMIN_CONTENT_UPLOAD_PATH, createAdminContent } from './features/admin-content';
+import { auditLogFor } from './features/audit';
 import { createCertificates } from './features/certificates';
 import { contentRouter, createContentService } from './features/content';
-import { auditLogFor } from './features/audit';
 import { createCohortReports } from './features/cohort-reports';
 import { COHORT_ENROL_PATH, createCohorts } from './features/cohorts';
 import { createHandbooks } from './features/handbook';
 import { homeRouter } from './features/home';
 import { offlineRouter } from './features/offline';
 import { createPlans } from './features/plans';
-import { createLearning, createLearningEvents, type LearningEvents } from './features/learning';
+import { attemptGrantsOn, createLearning, createLearningEvents, type LearningEvents } from './features/learning';
 import { createAttemptLimiter } from './platform/attempt-limiter';
 import { requireRight } from './platform/auth-guards';
 import { errorHandler, notFoundHandler } from './platform/error-handler';
@@ -49,6 +49,8 @@ export type AppDeps = {
   postCap?: PostCap;
   /** domain events; tests pass their own to observe them */
   events?: LearningEvents;
+  /** the time the cohort pages count from (at-risk inactivity, code expiry); tests move it */
+  clock?: () => Date;
 };
 
 const BODY_LIMIT = '100kb';
@@ -79,6 +81,21 @@ export function createApp(deps: AppDeps): Express {
   });
   const content = createContentService({ connection, refreshMs: deps.contentRefreshMs });
   const events = deps.events ?? createLearningEvents((err) => logger.error({ err }, 'course completion listener failed'));
+  const grants = attemptGrantsOn(connection, audit);
+  const cohorts = createCohorts({
+    connection,
+    content,
+    baseUrl: config.baseUrl,
+    User,
+    audit,
+    limiter,
+    grants,
+    verifyCsrf: csrf.verifyParsedForm,
+    mailer,
+    i18n,
+    clock: deps.clock,
+  });
+  const cohortReports = createCohortReports({ connection, content, cohorts: cohorts.service, User, grants, baseUrl: config.baseUrl, clock: deps.clock });
   const handbooks = createHandbooks({ connection, content, i18n, onError: (err) => logger.error({ err }, 'handbook rendering failed') });
   const certificates = createCertificates({
     connection,
@@ -91,11 +108,20 @@ export function createApp(deps: AppDeps): Express {
     logger,
     config: { baseUrl: config.baseUrl, dataDir: config.dataDir, ...config.certificates },
   });
-  const learning = createLearning({ connection, content, events, dashboard: certificates.dashboard });
+  const learning = createLearning({
+    connection,
+    content,
+    events,
+    audit,
+    grants,
+    dashboard: certificates.dashboard,
+    trainersOf: cohorts.trainersOfLearner,
+  });
 
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
   app.locals.baseUrl = config.baseUrl; // absolute links: canonical and hreflang alternates
+  app.locals.contactEmail = config.contactEmail; // "ask the course team": a real address when configured
   app.set('views', viewsDir);
   app.disable('x-powered-by');
   if (production) app.set('view cache', true);
@@ -136,7 +162,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(viewLocals);
   app.use(csrf.protect);
 
-  app.use(homeRouter());
+  app.use(homeRouter({ content, learnerExtras: learning.homeExtras }));
   app.use(accounts.router);
   app.use(createAdmin({ connection, User, audit }).router);
   app.use(createAdminContent({ content, audit, verifyCsrf: csrf.verifyParsedForm }).router);
@@ -153,8 +179,6 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(learning.router(requireRight('learn')));
   app.use(certificates.router);
-  const cohorts = createCohorts({ connection, baseUrl: config.baseUrl, User, audit, limiter, verifyCsrf: csrf.verifyParsedForm });
-  const cohortReports = createCohortReports({ connection, content, cohorts: cohorts.service, User, baseUrl: config.baseUrl });
   const onMailError = (err: unknown) => logger.error({ err }, 'plan feedback e-mail failed');
   app.use(createPlans({ connection, content, cohorts: cohorts.service, User, mailer, i18n, baseUrl: config.baseUrl, onMailError }).router);
   app.use(cohorts.router);

@@ -40,6 +40,7 @@ export const envSchema = z
       .trim()
       .regex(/^[^<>@\s]+@[^<>@\s]+$|^[^<>]*<[^<>@\s]+@[^<>@\s]+>$/, 'must be an address, e.g. SDG Learn <learn@example.org>')
       .optional(),
+    CONTACT_EMAIL: z.string().trim().regex(/^[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+$/, 'must be an e-mail address, e.g. learn@example.org').optional(),
     CERTIFICATE_ISSUER: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters').optional(),
     CERTIFICATE_SIGNATORY: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters').optional(),
     CREDENTIAL_PRIVATE_KEY: z

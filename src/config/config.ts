@@ -22,10 +22,13 @@ export type Config = Readonly<{
   /** unset: e-mails are written to DATA_DIR/outbox instead of being sent */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** where "ask the course team" leads (certificate pages, the no-attempts page); unset: no address shown */
+  contactEmail: string | undefined;
   /** what certificates print and the Open Badges credential says of its issuer */
   certificates: Readonly<{
     issuer: string;
-    signatory: string;
+    /** unset: a translated default in the certificate's language ("The SDG Learn course team") */
+    signatory: string | undefined;
     /** PKCS#8 PEM; unset outside production, where one is generated into DATA_DIR */
     credentialPrivateKey: string | undefined;
     /** public keys of earlier signing keys, still published so credentials they signed verify */
@@ -80,9 +83,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { logLevel?: string
     databaseName: (e.MONGODB_URI && databaseNamedIn(e.MONGODB_URI)) || DEFAULT_DATABASE,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? 'SDG Learn <no-reply@localhost>',
+    contactEmail: e.CONTACT_EMAIL,
     certificates: Object.freeze({
       issuer: e.CERTIFICATE_ISSUER ?? 'SDG Learn',
-      signatory: e.CERTIFICATE_SIGNATORY ?? 'The SDG Learn course team',
+      signatory: e.CERTIFICATE_SIGNATORY,
       credentialPrivateKey: e.CREDENTIAL_PRIVATE_KEY,
       credentialPreviousPublicKeys: Object.freeze(e.CREDENTIAL_PREVIOUS_PUBLIC_KEYS ?? []),
     }),

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { createFormatter } from './format';
 import { currentLanguage, LANGUAGES } from './i18n';
 import { can, type Right } from './roles';
 
@@ -17,6 +18,8 @@ export function viewLocals(req: Request, res: Response, next: NextFunction) {
   const lng = currentLanguage(req);
   res.locals.t = req.t;
   res.locals.lng = lng;
+  /** the platform's one date and number formatter (platform/format.ts), in the page's language */
+  res.locals.fmt = createFormatter(lng);
   res.locals.currentPath = req.originalUrl;
   res.locals.pagePath = req.path;
   res.locals.user = req.user;

@@ -40,6 +40,36 @@ describe('low-bandwidth budgets', () => {
     await context.close();
   });
 
+  it('when the home page loads, for a visitor and for a signed-in learner, then it weighs less than the lesson budget (30 KB gzip, 6 requests)', async () => {
+    const { context, foreign } = await newContext(journey.browser, journey.platform.url);
+    const page = await context.newPage();
+    const weigh = async () => {
+      const responses: Buffer[] = [];
+      const onResponse = async (res: import('playwright-core').Response) => {
+        const type = res.request().resourceType();
+        if (type === 'image' || type === 'media' || type === 'font') return;
+        responses.push(await res.body().catch(() => Buffer.alloc(0)));
+      };
+      page.on('response', onResponse);
+      await page.goto('/', { waitUntil: 'networkidle' });
+      page.off('response', onResponse);
+      return { requests: responses.length, gzipped: responses.reduce((sum, b) => sum + zlib.gzipSync(b).length, 0) };
+    };
+    const visitor = await weigh();
+    const signedIn = await register(context, { name: 'Hana Home', email: 'home-budget@example.org', password: 'a passphrase long enough', language: 'es' }).then(() => weigh());
+    for (const w of [visitor, signedIn]) {
+      expect(w.requests).toBeLessThanOrEqual(6);
+      expect(w.gzipped).toBeLessThanOrEqual(30 * 1024);
+    }
+    expect(foreign).toEqual([]);
+    fs.mkdirSync(artifactsDir, { recursive: true });
+    fs.writeFileSync(
+      path.join(artifactsDir, 'home-weight.txt'),
+      `/ visitor: ${visitor.requests} requests, ${(visitor.gzipped / 1024).toFixed(1)} KB gzip\n/ learner: ${signedIn.requests} requests, ${(signedIn.gzipped / 1024).toFixed(1)} KB gzip\n`,
+    );
+    await context.close();
+  });
+
   it('when the server sends a lesson, then it is compressed on the wire', async () => {
     const res = await fetch(`${journey.platform.url}/modules?lng=es`, { headers: { 'accept-encoding': 'gzip' } });
     expect(res.headers.get('content-encoding')).toBe('gzip');

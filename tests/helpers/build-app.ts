@@ -15,12 +15,13 @@ export function testConfig(overrides: Record<string, string> = {}) {
   return loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-test-secret', DATA_DIR: testDataDir(), ...overrides });
 }
 
-export function buildApp(connection: Connection, options: { extraRouters?: Router[] } = {}) {
+export function buildApp(connection: Connection, options: { extraRouters?: Router[]; clock?: () => Date } = {}) {
   return createApp({
     config: testConfig(),
     connection,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     extraRouters: options.extraRouters,
+    clock: options.clock,
   });
 }
 

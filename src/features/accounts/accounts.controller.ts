@@ -22,6 +22,8 @@ type FormPage = { values?: FormValues; errors?: FormErrors; messageKey?: string 
 function renderRegister(res: Response, status: number, page: FormPage) {
   res.status(status).render('accounts/register', {
     title: 'accounts:register.title',
+    // where to go after signing up (an invitation's cohort join form); local paths only
+    next: safeLocalPath(res.req.method === 'GET' ? res.req.query.next : (res.req.body as { next?: unknown } | undefined)?.next, ''),
     values: page.values ?? { language: res.locals.lng },
     errors: page.errors ?? {},
     messageKey: page.messageKey,
@@ -70,7 +72,8 @@ export function accountsController(deps: { accounts: AccountsService; passport: 
       if (!result.ok) {
         return renderRegister(res, 422, { values: keptValues(req.body, ['password']), errors: { [result.field]: result.error } });
       }
-      startSession(req, res, next, result.user, AFTER_LOGIN, 'accounts:flash.registered');
+      const after = safeLocalPath((req.body as { next?: unknown }).next, AFTER_LOGIN);
+      startSession(req, res, next, result.user, after, 'accounts:flash.registered');
     },
 
     /** GET /login — the login form; `next` is where to go afterwards (local paths only) */

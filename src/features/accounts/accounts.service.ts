@@ -25,6 +25,8 @@ export type AccountsDeps = {
   limiter: AttemptLimiter;
   audit: AuditLog;
   sessions: SessionsPort;
+  /** told about each new self-registered account (the welcome e-mail, queued in the outbox) */
+  onRegistered?: (user: AccountUser) => Promise<void>;
 };
 
 const FIFTEEN_MINUTES = 15 * 60_000;
@@ -92,7 +94,9 @@ export function createAccountsService(deps: AccountsDeps) {
       const { ip, ...account } = input;
       const claim = await limiter.take(registerLimits(ip));
       if (!claim.allowed) return { ok: false, limited: true };
-      return createAccount({ ...account, role: 'learner' });
+      const created = await createAccount({ ...account, role: 'learner' });
+      if (created.ok) await deps.onRegistered?.(created.user);
+      return created;
     },
 
     /** An account with any role, made by an operator (the command line); audited. */

@@ -51,7 +51,8 @@ export function createAccounts(deps: {
   const { connection, User, audit, limiter } = deps;
   const hasher = createPasswordHasher(deps.hashing);
   const sessions = { endAllOf: (userId: string, except?: string) => endSessionsOfUser(connection, userId, except) };
-  const accounts = createAccountsService({ User, hasher, limiter, audit, sessions });
+  const emails = createAccountEmails({ mailer: deps.mailer, i18n: deps.i18n, baseUrl: deps.baseUrl });
+  const accounts = createAccountsService({ User, hasher, limiter, audit, sessions, onRegistered: emails.welcome });
   const resets = createPasswordResetService({
     User,
     PasswordReset: getPasswordResetModel(connection),
@@ -59,7 +60,7 @@ export function createAccounts(deps: {
     limiter,
     audit,
     sessions,
-    emails: createAccountEmails({ mailer: deps.mailer, i18n: deps.i18n, baseUrl: deps.baseUrl }),
+    emails,
   });
   const { passport, middleware } = createAuthentication(accounts);
   return {

@@ -1,15 +1,13 @@
 import type { Request, Response } from 'express';
 import { NotFoundError } from '../../platform/errors';
 import { currentLanguage } from '../../platform/i18n';
-import { type Lang, LANGS, type LessonLinks, type ModuleVersionDoc, renderMarkdown } from '../content';
+import { type Lang, LANGS, type LessonLinks, lessonMinutes, type ModuleVersionDoc, moduleMinutes, renderMarkdown } from '../content';
 import { previewLessonPath, previewMediaPath, previewPath, versionPath } from './admin-content.paths';
 import { lessonParams, mediaParams, paramsOf, previewParams } from './admin-content.schemas';
 import { warningText } from './admin-content.controller';
 import type { AdminContentService } from './admin-content.service';
 
-const WORDS_PER_MINUTE = 200; // as on the learners' pages
-
-const minutes = (words: number | undefined) => Math.max(1, Math.ceil((words ?? 0) / WORDS_PER_MINUTE));
+const minutes = lessonMinutes; // the learners' pages' one rule
 
 /** Links inside a previewed lesson stay inside the preview of the same version and language. */
 function previewLinks(doc: ModuleVersionDoc, lng: Lang): LessonLinks {
@@ -51,7 +49,7 @@ export function previewController(service: AdminContentService) {
         title: 'admin-content:preview.title',
         pageTitle: doc.title[lng],
         ...frame(req, doc, lng, (l) => previewPath(module, version, l)),
-        module: { title: doc.title[lng], summary: doc.summary[lng], lessonCount: doc.lessons.length, estimatedMinutes: doc.estimatedMinutes },
+        module: { title: doc.title[lng], summary: doc.summary[lng], lessonCount: doc.lessons.length, estimatedMinutes: moduleMinutes(doc, lng).total },
         warnings: (doc.warnings ?? []).map((w) => ({ code: w.code, file: w.file, text: warningText(req.t, w) })),
         lessons: doc.lessons.map((l) => ({ href: previewLessonPath(module, version, lng, l.id), title: l.title[lng], minutes: minutes(l.words[lng]) })),
         quiz: {

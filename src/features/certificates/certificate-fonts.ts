@@ -5,12 +5,13 @@ import * as fontkit from 'fontkit';
 /*
  * The fonts a certificate prints with, all bundled from npm packages (SIL Open Font License), and
  * how a name is split between them. Noto Sans covers Latin with every diacritic (Vietnamese
- * included), Greek, Cyrillic and Devanagari; Noto Naskh covers Arabic; Noto Sans Hans covers Chinese
- * and Japanese. A character none of them has is never drawn as an empty box: it is printed as its
+ * included), Greek, Cyrillic and Devanagari; Noto Naskh covers Arabic; Noto Sans Hebrew covers Hebrew;
+ * Noto Sans Hans covers Chinese and Japanese; Noto Sans KR covers Korean. Thai, Ethiopic, Khmer and
+ * other scripts have no font yet. A character none of them has is never drawn as an empty box: it is printed as its
  * code point (U+AE40), and the certificate is flagged so the learner can be told.
  */
 
-export type FontFamily = 'latin' | 'arabic' | 'cjk';
+export type FontFamily = 'latin' | 'arabic' | 'hebrew' | 'cjk' | 'korean';
 export type FontWeight = 'regular' | 'bold';
 /** the name a font is registered under in a PDF document, e.g. `latin-bold` */
 export type FontKey = `${FontFamily}-${FontWeight}`;
@@ -25,13 +26,17 @@ const FILES: Record<FontKey, () => string> = {
   'latin-bold': () => path.join(packageFonts('@embedpdf/fonts-latin'), 'NotoSans-Bold.ttf'),
   'arabic-regular': () => path.join(packageFonts('@embedpdf/fonts-arabic'), 'NotoNaskhArabic-Regular.ttf'),
   'arabic-bold': () => path.join(packageFonts('@embedpdf/fonts-arabic'), 'NotoNaskhArabic-Bold.ttf'),
-  // One weight only: the CJK font is 8 MB, and bold Han reads well enough from the regular cut.
+  'hebrew-regular': () => path.join(packageFonts('@embedpdf/fonts-hebrew'), 'NotoSansHebrew-Regular.ttf'),
+  'hebrew-bold': () => path.join(packageFonts('@embedpdf/fonts-hebrew'), 'NotoSansHebrew-Bold.ttf'),
+  // A Chinese or Korean name gets the same bold as a Latin one (the name line is bold).
   'cjk-regular': () => path.join(packageFonts('@embedpdf/fonts-sc'), 'NotoSansHans-Regular.otf'),
-  'cjk-bold': () => path.join(packageFonts('@embedpdf/fonts-sc'), 'NotoSansHans-Regular.otf'),
+  'cjk-bold': () => path.join(packageFonts('@embedpdf/fonts-sc'), 'NotoSansHans-Bold.otf'),
+  'korean-regular': () => path.join(packageFonts('@embedpdf/fonts-kr'), 'NotoSansKR-Regular.otf'),
+  'korean-bold': () => path.join(packageFonts('@embedpdf/fonts-kr'), 'NotoSansKR-Bold.otf'),
 };
 
 /** In the order they are tried: the first font that has every character of a grapheme prints it. */
-export const FAMILIES: readonly FontFamily[] = ['latin', 'arabic', 'cjk'];
+export const FAMILIES: readonly FontFamily[] = ['latin', 'arabic', 'hebrew', 'cjk', 'korean'];
 
 const bytes = new Map<string, Buffer>();
 const parsed = new Map<string, fontkit.Font>();

@@ -12,6 +12,7 @@ import {
   type CertificateFacts,
   type CertificateModels,
   type CertificateSlotDoc,
+  type ReissueReason,
 } from './certificate.model';
 import type { CertificateTexts } from './certificates.texts';
 import { type CredentialSigner, ISSUER_PATH, openBadgeCredential } from './credential';
@@ -30,7 +31,7 @@ export type IssuingDeps = {
   signer: CredentialSigner;
   texts: CertificateTexts;
   baseUrl: string;
-  issuer: { organisation: string; signatory: string };
+  issuer: { organisation: string; signatory: string | undefined };
   /** told of each certificate this process inserted (one per certificate, whatever the races) */
   onIssued: (certificate: CertificateDoc, pdf: Buffer) => Promise<void>;
   clock?: () => Date;
@@ -71,15 +72,16 @@ export function createIssuing(deps: IssuingDeps) {
       courseTitle: texts.courseTitle(),
       modules,
       completedAt: completion.completedAt,
-      issuer: { ...issuer },
+      issuer: { organisation: issuer.organisation, signatory: issuer.signatory ?? texts.defaultSignatory(user.language) },
       issuedAt: clock(),
     };
   }
 
   /** Inserts the slot, or reads the one that won; `won` tells which. */
-  async function claim(userId: string, generation: number, facts: CertificateFacts, replaces?: string) {
+  async function claim(userId: string, generation: number, facts: CertificateFacts, replaces?: string, reissueReason?: ReissueReason) {
     const slot: CertificateSlotDoc = { _id: slotId(userId, generation), userId, generation, code: newCertificateCode(), facts };
     if (replaces) slot.replaces = replaces;
+    if (reissueReason) slot.reissueReason = reissueReason;
     if (await insertOnce(() => models.CertificateSlot.create(slot))) return { slot, won: true };
     const existing = await models.CertificateSlot.findById(slot._id).lean<CertificateSlotDoc>();
     if (!existing) throw new Error(`certificate slot ${slot._id} refused as a duplicate but not found`);
@@ -179,11 +181,11 @@ export function createIssuing(deps: IssuingDeps) {
   }
 
   /** A new certificate replacing `previous`, with the learner's facts as they are now; undefined if one already did. */
-  async function reissue(previous: CertificateDoc): Promise<CertificateDoc | 'superseded' | 'no-completion'> {
+  async function reissue(previous: CertificateDoc, reason: ReissueReason): Promise<CertificateDoc | 'superseded' | 'no-completion'> {
     if (await models.CertificateSlot.exists({ _id: slotId(previous.userId, previous.generation + 1) })) return 'superseded';
     const facts = await gatherFacts(previous.userId);
     if (!facts) return 'no-completion';
-    const { slot, won } = await claim(previous.userId, previous.generation + 1, facts, previous._id);
+    const { slot, won } = await claim(previous.userId, previous.generation + 1, facts, previous._id, reason);
     if (!won) return 'superseded';
     return materialize(slot);
   }

@@ -36,6 +36,8 @@ export type CertificateSlotDoc = {
   code: string;
   /** the code this slot's certificate replaces (a re-issue) */
   replaces?: string;
+  /** why it was re-issued: shown on the replaced code's public page */
+  reissueReason?: ReissueReason;
   facts: CertificateFacts;
 };
 
@@ -55,6 +57,8 @@ export type CertificatePdfDoc = { _id: string; data: Buffer };
 
 export const REVOCATION_REASONS = ['issuedInError', 'misconduct', 'holderRequest', 'other'] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+export const REISSUE_REASONS = ['nameCorrected', 'detailsCorrected', 'holderRequest', 'other'] as const;
+export type ReissueReason = (typeof REISSUE_REASONS)[number];
 
 export type CertificateRevocationDoc = {
   _id: string;
@@ -86,6 +90,7 @@ const slotSchema = new Schema<CertificateSlotDoc>(
     generation: { type: Number, required: true },
     code: { type: String, required: true },
     replaces: { type: String },
+    reissueReason: { type: String, enum: REISSUE_REASONS },
     facts: { type: new Schema(factsFields, { _id: false }), required: true },
   },
   { collection: 'certificate_slots', versionKey: false, minimize: false },

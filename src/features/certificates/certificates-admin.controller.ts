@@ -4,8 +4,8 @@ import { setFlash } from '../../platform/flash';
 import { currentLanguage } from '../../platform/i18n';
 import { type FormErrors, type FormValues, parseForm } from '../../platform/validation';
 import { formatCode } from './certificate-code';
-import { REVOCATION_REASONS } from './certificate.model';
-import { certificateListQuery, revokeForm } from './certificates.schemas';
+import { REISSUE_REASONS, REVOCATION_REASONS } from './certificate.model';
+import { certificateListQuery, reissueForm, revokeForm } from './certificates.schemas';
 import type { AdminOutcome, CertificateService } from './certificates.service';
 import { certificateLinks, certificateView, statusView } from './certificates.view-models';
 
@@ -50,6 +50,7 @@ export function certificatesAdminController(deps: { service: CertificateService 
       status: statusView(found.status, lng, 'admin'),
       history: history.map((h) => ({ ...certificateView(h.certificate, lng), status: statusView(h.status, lng, 'admin') })),
       reasons: REVOCATION_REASONS,
+      reissueReasons: REISSUE_REASONS,
       values: form.values ?? {},
       errors: form.errors ?? {},
     });
@@ -88,7 +89,9 @@ export function certificatesAdminController(deps: { service: CertificateService 
 
     /** POST /admin/certificates/:code/reissue — a new certificate with a new code; the old one is superseded (audited) */
     async reissue(req: Request, res: Response) {
-      const outcome = await service.reissue(actorOf(req), { code: String(req.params.code) }, req.ip ?? 'unknown');
+      const form = parseForm(reissueForm, req.body);
+      if (!form.ok) return renderShow(req, res, 422, form);
+      const outcome = await service.reissue(actorOf(req), { code: String(req.params.code), reason: form.data.reissueReason }, req.ip ?? 'unknown');
       afterChange(req, res, outcome, 'certificates:admin.reissued');
     },
   };

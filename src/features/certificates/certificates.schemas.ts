@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REVOCATION_REASONS } from './certificate.model';
+import { REISSUE_REASONS, REVOCATION_REASONS } from './certificate.model';
 
 /** The admins' list: a search text and a page; anything odd falls back to the first page of everything. */
 export const certificateListQuery = z.object({
@@ -15,6 +15,10 @@ export const revokeForm = z.object({
     .max(500, 'certificates:admin.noteTooLong')
     .optional()
     .transform((v) => v || undefined),
+});
+
+export const reissueForm = z.object({
+  reissueReason: z.enum(REISSUE_REASONS, { error: 'certificates:admin.reissueReasonRequired' }),
 });
 
 /** What a visitor typed or pasted into the verification form: a code, a link, or a credential. */

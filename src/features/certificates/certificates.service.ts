@@ -9,13 +9,14 @@ import {
   type CertificateModels,
   type CertificateRevocationDoc,
   type CertificateSlotDoc,
+  type ReissueReason,
   type RevocationReason,
 } from './certificate.model';
 
 export type CertificateStatus =
   | { state: 'valid' }
   | { state: 'revoked'; at: Date; reason: RevocationReason; note?: string; by: string }
-  | { state: 'superseded'; at: Date; by: string };
+  | { state: 'superseded'; at: Date; by: string; reason?: ReissueReason };
 
 export type CertificateWithStatus = { certificate: CertificateDoc; status: CertificateStatus };
 
@@ -36,7 +37,7 @@ function statusOf(revocation: CertificateRevocationDoc | undefined, next: Certif
   if (revocation) {
     return { state: 'revoked', at: revocation.revokedAt, reason: revocation.reason, note: revocation.note, by: revocation.revokedByEmail };
   }
-  if (next) return { state: 'superseded', at: next.facts.issuedAt, by: next.code };
+  if (next) return { state: 'superseded', at: next.facts.issuedAt, by: next.code, reason: next.reissueReason };
   return { state: 'valid' };
 }
 
@@ -152,17 +153,17 @@ export function createCertificateService(deps: { models: CertificateModels; issu
       return { status: 'ok', code: certificate._id };
     },
 
-    async reissue(actor: Actor, input: { code: string }, ip: string): Promise<AdminOutcome> {
+    async reissue(actor: Actor, input: { code: string; reason: ReissueReason }, ip: string): Promise<AdminOutcome> {
       const found = await byCode(input.code);
       if (!found) return { status: 'not-found' };
-      const outcome = await issuing.reissue(found.certificate);
+      const outcome = await issuing.reissue(found.certificate, input.reason);
       if (typeof outcome === 'string') return { status: outcome };
       await audit.record({
         action: 'certificate.reissued',
         actor,
         target: { id: outcome.userId, email: outcome.holderEmail },
         ip,
-        details: { code: formatCode(found.certificate._id), newCode: formatCode(outcome._id) },
+        details: { code: formatCode(found.certificate._id), newCode: formatCode(outcome._id), reason: input.reason },
       });
       return { status: 'ok', code: outcome._id };
     },

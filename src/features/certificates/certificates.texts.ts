@@ -1,4 +1,5 @@
 import type { i18n as I18n } from 'i18next';
+import { createFormatter } from '../../platform/format';
 import { LANGUAGES, type Language } from '../../platform/i18n';
 import type { Localized } from '../content';
 import type { CertificateWording } from './certificate-pdf';
@@ -10,6 +11,8 @@ import type { CertificateWording } from './certificate-pdf';
 export type CertificateTexts = {
   courseTitle(): Localized;
   formatDate(lng: Language, date: Date): string;
+  /** who signs when CERTIFICATE_SIGNATORY is not set, in the certificate's language */
+  defaultSignatory(lng: Language): string;
   pdf(lng: Language, vars: { date: string }): CertificateWording;
   credential(lng: Language, vars: { course: string; modules: string }): { name: string; description: string; criteria: string };
 };
@@ -20,9 +23,12 @@ export function createCertificateTexts(i18n: I18n): CertificateTexts {
     courseTitle() {
       return Object.fromEntries(LANGUAGES.map((lng) => [lng, t(lng)('course.title')])) as Localized;
     },
+    defaultSignatory(lng) {
+      return t(lng)('pdf.defaultSignatory');
+    },
     formatDate(lng, date) {
-      // Dates are calendar days in UTC, so a certificate reads the same wherever it is opened.
-      return new Intl.DateTimeFormat(lng, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+      // Calendar days in the platform's zone, so a certificate reads the same wherever it is opened.
+      return createFormatter(lng).longDate(date);
     },
     pdf(lng, vars) {
       const tr = t(lng);

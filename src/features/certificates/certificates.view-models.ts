@@ -1,13 +1,12 @@
+import { createFormatter } from '../../platform/format';
 import type { Language } from '../../platform/i18n';
 import { formatCode } from './certificate-code';
 import type { CertificateDoc } from './certificate.model';
 import type { CertificateStatus } from './certificates.service';
 
-const dateFormat = (lng: Language) => new Intl.DateTimeFormat(lng, { dateStyle: 'long', timeZone: 'UTC' });
-
-/** A calendar day in UTC, as the certificate prints it. */
+/** A calendar day as the certificate prints it ("29 November 2026"), through the platform's one formatter. */
 export function formatDay(lng: Language, date: Date): string {
-  return dateFormat(lng).format(date);
+  return createFormatter(lng).longDate(date);
 }
 
 export const certificateLinks = (code: string) => {
@@ -43,7 +42,7 @@ export function certificateView(certificate: CertificateDoc, lng: Language) {
 export function statusView(status: CertificateStatus, lng: Language, audience: 'public' | 'admin' = 'public') {
   if (status.state === 'valid') return { state: status.state };
   const base = { state: status.state, date: formatDay(lng, status.at), at: status.at.toISOString() };
-  const reason = status.state === 'revoked' ? status.reason : undefined;
+  const reason = status.reason;
   if (audience === 'public') return { ...base, reason };
   return {
     ...base,

@@ -36,14 +36,15 @@ export {
 /** The certificates' read functions on this connection, for features that report on learners. */
 export const certificateRecordsOn = (connection: Connection) => createCertificateRecords(certificateModels(connection));
 export { formatCode, parseCode } from './certificate-code';
-export { type FontFamily, type FontKey, type FontWeight, fontBytes, splitIntoRuns, type TextRun } from './certificate-fonts';
+export { FAMILIES, type FontFamily, type FontKey, type FontWeight, fontBytes, splitIntoRuns, type TextRun } from './certificate-fonts';
 export type { CertificateService } from './certificates.service';
 
 export type CertificatesConfig = {
   baseUrl: string;
   dataDir: string;
   issuer: string;
-  signatory: string;
+  /** unset: the translated default, in the certificate's language */
+  signatory: string | undefined;
   credentialPrivateKey: string | undefined;
   /** SPKI PEMs of earlier signing keys (see docs/operations.md, "Rotating the credential key") */
   credentialPreviousPublicKeys?: readonly string[];

@@ -4,8 +4,9 @@
  */
 import type { Connection } from 'mongoose';
 import type { UserModel } from '../accounts';
-import type { CohortsService } from '../cohorts';
+import { attemptLimits, type CohortsService } from '../cohorts';
 import type { ContentService } from '../content';
+import type { AttemptGrants } from '../learning';
 import { createCohortReport } from './cohort-report.service';
 import { cohortReportsRouter } from './cohort-reports.routes';
 import { monitoringController } from './monitoring.controller';
@@ -18,6 +19,8 @@ export function createCohortReports(deps: {
   cohorts: CohortsService;
   /** the shared user model, built once in createApp */
   User: UserModel;
+  /** extra quiz attempts, shown with the grant form on a learner's drill-down */
+  grants: AttemptGrants;
   baseUrl: string;
   clock?: () => Date;
 }) {
@@ -25,6 +28,15 @@ export function createCohortReports(deps: {
   const report = createCohortReport({ connection: deps.connection, content: deps.content, User: deps.User });
   return {
     report,
-    router: cohortReportsRouter({ cohorts: deps.cohorts, monitor: monitoringController({ cohorts: deps.cohorts, report, baseUrl: deps.baseUrl, clock }) }),
+    router: cohortReportsRouter({
+      cohorts: deps.cohorts,
+      monitor: monitoringController({
+        cohorts: deps.cohorts,
+        report,
+        baseUrl: deps.baseUrl,
+        clock,
+        attemptLimits: (userId, modules, used) => attemptLimits(deps.grants, userId, modules, used),
+      }),
+    }),
   };
 }

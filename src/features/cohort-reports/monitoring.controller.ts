@@ -1,7 +1,8 @@
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import { NotFoundError } from '../../platform/errors';
-import { currentLanguage } from '../../platform/i18n';
+import { currentLanguage, type Language } from '../../platform/i18n';
+import type { PublishedModule } from '../content';
 import { funnelChart, histogram } from './cohort-charts';
 import { csvStream, exportColumns, isoDate } from './cohort-export';
 import { atRisk, inactiveDays, selectRows, summarize } from './cohort-figures';
@@ -10,7 +11,14 @@ import { type CohortsService, cohortOf, cohortView, formatDay } from '../cohorts
 import { type MatrixQuery, matrixQuery, SORTS, STATUS_FILTERS } from './cohort-reports.schemas';
 import type { LearnerRow } from './learner-rows';
 
-type Deps = { cohorts: CohortsService; report: CohortReport; baseUrl: string; clock: () => Date };
+type Deps = {
+  cohorts: CohortsService;
+  report: CohortReport;
+  baseUrl: string;
+  clock: () => Date;
+  /** attempts used and allowed per limited quiz, for the grant form on the drill-down */
+  attemptLimits: (userId: string, modules: PublishedModule[], used: Map<string, number>) => Promise<{ moduleId: string; allowed: number; used: number; exhausted: boolean }[]>;
+};
 
 const DEFAULTS: MatrixQuery = matrixQuery.parse({});
 
@@ -25,7 +33,7 @@ export function matrixHref(base: string, query: MatrixQuery, change: Partial<Mat
   return `${base}${text ? `?${text}` : ''}#learners`;
 }
 
-function rowView(row: LearnerRow, base: string, lng: string, now: Date) {
+function rowView(row: LearnerRow, base: string, lng: Language, now: Date) {
   return {
     ...row,
     href: `${base}/learners/${row.userId}`,
@@ -151,6 +159,7 @@ export function monitoringController(deps: Deps) {
         cohort: view,
         learner: rowView(found.row, view.links.overview, lng, clock()),
         modules: found.modules.map((m) => ({ id: m.moduleId, title: m.title[lng] })),
+        attemptLimits: await deps.attemptLimits(found.row.userId, found.modules, new Map(found.row.modules.map((c) => [c.moduleId, c.attempts]))),
         events: found.events.map((e) => ({
           ...e,
           module: e.moduleId ? (moduleTitle.get(e.moduleId) ?? e.moduleId) : undefined,

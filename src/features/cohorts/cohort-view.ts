@@ -1,3 +1,5 @@
+import { createFormatter } from '../../platform/format';
+import type { Language } from '../../platform/i18n';
 import type { Cohort } from './cohorts.service';
 import { displayJoinCode } from './join-codes';
 
@@ -34,6 +36,6 @@ export function cohortView(cohort: Cohort, baseUrl: string, now: Date) {
 export type CohortView = ReturnType<typeof cohortView>;
 
 /** A calendar date in the reader's language; dates are stored as UTC midnight, so shown in UTC. */
-export function formatDay(date: Date | undefined, lng: string): string {
-  return date ? new Intl.DateTimeFormat(lng, { dateStyle: 'medium', timeZone: 'UTC' }).format(date) : '';
+export function formatDay(date: Date | undefined, lng: Language): string {
+  return createFormatter(lng).date(date);
 }

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { CohortEmails } from './cohorts.emails';
 import { NotFoundError } from '../../platform/errors';
 import { setFlash } from '../../platform/flash';
 import { currentLanguage } from '../../platform/i18n';
@@ -10,7 +11,7 @@ import { createCohortForm, emailForm, enrolForm, joinForm } from './cohorts.sche
 import type { CohortsService, EnrolReport } from './cohorts.service';
 import { type MalformedRow, parseEmailList } from './email-list';
 
-type Deps = { cohorts: CohortsService; baseUrl: string; clock: () => Date };
+type Deps = { cohorts: CohortsService; baseUrl: string; clock: () => Date; emails: CohortEmails };
 type Form = { values: FormValues; errors: FormErrors };
 type Source = 'pasted' | 'file';
 type Report = EnrolReport<{ line: number; email: string; source: Source }> & {
@@ -72,7 +73,10 @@ export function cohortsController(deps: Deps) {
 
     /** POST /trainer/cohorts — start a cohort; its join code is made at once */
     async create(req: Request, res: Response) {
-      const form = parseForm(createCohortForm, req.body);
+      // DESIGN.md's contract is a `name` alone: the language defaults to the trainer's own
+      const body = { ...(req.body as Record<string, unknown> | undefined) };
+      if (body.language === undefined || body.language === '') body.language = currentLanguage(req);
+      const form = parseForm(createCohortForm, body);
       if (!form.ok) return renderList(req, res, 422, form);
       const cohort = await cohorts.create(req.user!, form.data);
       setFlash(req, { type: 'success', messageKey: 'cohorts:flash.created', vars: { name: cohort.name } });
@@ -133,7 +137,11 @@ export function cohortsController(deps: Deps) {
           else entries.set(e.email, { ...e, source });
         }
       }
-      const result = await cohorts.enrol(cohortOf(res).id, [...entries.values()]);
+      const cohort = cohortOf(res);
+      const result = await cohorts.enrol(cohort.id, [...entries.values()]);
+      // the enrolled learn they are in; addresses without an account are invited to sign up and join
+      await deps.emails.enrolled(cohort, result.enrolled);
+      await deps.emails.invited(cohort, result.unknown.map((u) => u.email));
       await renderManage(res, 200, { report: { ...result, malformed, duplicates } });
     },
 

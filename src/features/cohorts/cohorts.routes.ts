@@ -6,6 +6,7 @@ import { multipartForm, type UploadOptions } from '../../platform/uploads';
 import { loadCohort } from './cohort-access';
 import type { cohortsController } from './cohorts.controller';
 import type { CohortsService } from './cohorts.service';
+import type { attemptGrantsController } from './attempt-grants.controller';
 
 /** 5,000 addresses with names fit well within this; anything bigger is not a list of e-mails. */
 export const MAX_UPLOAD_BYTES = 1024 * 1024;
@@ -34,6 +35,7 @@ export function cohortsRouter(deps: {
   /** checks the CSRF token of a multipart form once multer has read its fields */
   verifyCsrf: RequestHandler;
   manage: ReturnType<typeof cohortsController>;
+  attempts: ReturnType<typeof attemptGrantsController>;
 }): Router {
   const { manage } = deps;
   const router = Router();
@@ -51,5 +53,6 @@ export function cohortsRouter(deps: {
   router.post('/trainer/cohorts/:id/trainers', ...cohort, manage.addTrainer);
   router.post('/trainer/cohorts/:id/trainers/:userId/remove', ...cohort, manage.removeTrainer);
   router.post('/trainer/cohorts/:id/code', ...cohort, manage.newCode);
+  router.post('/trainer/cohorts/:id/learners/:userId/attempts', ...cohort, deps.attempts.grant);
   return router;
 }

@@ -20,7 +20,7 @@ export type JoinOutcome =
   | { status: 'limited' };
 
 export type EnrolReport<E extends { email: string }> = {
-  enrolled: { email: string; name: string }[];
+  enrolled: { email: string; name: string; language?: string }[];
   already: { email: string; name: string }[];
   /** the addresses with no account, as they were given */
   unknown: E[];
@@ -149,7 +149,7 @@ export function createCohortsService(deps: {
      */
     async enrol<E extends { email: string }>(cohortId: string, entries: E[]): Promise<EnrolReport<E>> {
       const wanted = new Set(entries.map((e) => e.email));
-      const users = await inChunks([...wanted], (emails) => User.find({ email: { $in: emails } }, { email: 1, name: 1 }).lean());
+      const users = await inChunks([...wanted], (emails) => User.find({ email: { $in: emails } }, { email: 1, name: 1, language: 1 }).lean());
       const found = users.filter((u) => wanted.has(u.email));
       const members = new Set(
         (await CohortMember.find({ cohortId }, { userId: 1 }).lean()).map((m) => m.userId),
@@ -170,7 +170,7 @@ export function createCohortsService(deps: {
       const known = new Set(found.map((u) => u.email));
       const person = (u: { email: string; name: string }) => ({ email: u.email, name: u.name });
       return {
-        enrolled: fresh.map(person),
+        enrolled: fresh.map((u) => ({ ...person(u), language: u.language })),
         already: found.filter((u) => members.has(String(u._id))).map(person),
         unknown: entries.filter((e) => !known.has(e.email)),
       };

@@ -4,10 +4,16 @@
  * a cohort are cohort-reports'.
  */
 import type { RequestHandler } from 'express';
+import type { i18n as I18n } from 'i18next';
+import type { Mailer } from '../../platform/mailer';
+import { createCohortEmails } from './cohorts.emails';
 import type { Connection } from 'mongoose';
 import type { AttemptLimiter } from '../../platform/attempt-limiter';
 import type { UserModel } from '../accounts';
 import type { AuditLog } from '../audit';
+import type { ContentService } from '../content';
+import type { AttemptGrants } from '../learning';
+import { attemptGrantsController } from './attempt-grants.controller';
 import { cohortsController } from './cohorts.controller';
 import { cohortModels } from './cohorts.model';
 import { cohortsRouter } from './cohorts.routes';
@@ -18,6 +24,7 @@ export { cohortOf, loadCohort } from './cohort-access';
 export { type CohortMember, type CohortMembersReader, cohortMembersOn } from './cohort-members';
 export { cohortPath, cohortView, type CohortView, formatDay } from './cohort-view';
 export { COHORT_ENROL_PATH } from './cohorts.routes';
+export { attemptLimits } from './attempt-grants.controller';
 
 export function createCohorts(deps: {
   connection: Connection;
@@ -26,16 +33,32 @@ export function createCohorts(deps: {
   User: UserModel;
   audit: AuditLog;
   limiter: AttemptLimiter;
+  content: ContentService;
+  /** extra quiz attempts, granted from a learner's drill-down (learning's) */
+  grants: AttemptGrants;
   /** the CSRF check for the multipart enrolment form, run once multer has read it (see platform/security.ts) */
   verifyCsrf: RequestHandler;
+  mailer: Mailer;
+  i18n: I18n;
   clock?: () => Date;
 }) {
   const { connection, baseUrl } = deps;
   const clock = deps.clock ?? (() => new Date());
   const cohorts = createCohortsService({ models: cohortModels(connection), User: deps.User, limiter: deps.limiter, audit: deps.audit, clock });
+  /** The trainers of every cohort the learner belongs to, each once. */
+  async function trainersOfLearner(userId: string) {
+    const lists = await Promise.all((await cohorts.cohortIdsOf(userId)).map((id) => cohorts.trainersOf(id)));
+    return [...new Map(lists.flat().map((t) => [t.id, t])).values()];
+  }
   return {
     service: cohorts,
-    router: cohortsRouter({ cohorts, verifyCsrf: deps.verifyCsrf, manage: cohortsController({ cohorts, baseUrl, clock }) }),
+    trainersOfLearner,
+    router: cohortsRouter({
+      cohorts,
+      verifyCsrf: deps.verifyCsrf,
+      manage: cohortsController({ cohorts, baseUrl, clock, emails: createCohortEmails({ mailer: deps.mailer, i18n: deps.i18n, baseUrl }) }),
+      attempts: attemptGrantsController({ cohorts, content: deps.content, grants: deps.grants }),
+    }),
   };
 }
 

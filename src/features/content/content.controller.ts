@@ -5,16 +5,18 @@ import type { ContentService, PublishedModule } from './content.service';
 import { offlinePage } from '../offline';
 import { publishedPageValidators } from './page-meta';
 
-const WORDS_PER_MINUTE = 200;
+import { lessonMinutes, moduleMinutes } from './time-estimate';
 
 function moduleSummary(m: PublishedModule, lng: 'en' | 'es' | 'fr') {
+  const time = moduleMinutes(m, lng);
   return {
     id: m.moduleId,
     href: `/modules/${m.moduleId}`,
     title: m.title[lng],
     summary: m.summary[lng],
     lessonCount: m.lessons.length,
-    estimatedMinutes: m.estimatedMinutes,
+    estimatedMinutes: time.total,
+    time,
   };
 }
 
@@ -72,7 +74,7 @@ export function contentController(content: ContentService, extras: PageExtras = 
           number: i + 1,
           href: `/modules/${module.moduleId}/lessons/${l.id}`,
           title: l.title[lng],
-          minutes: Math.max(1, Math.ceil((l.words[lng] ?? 0) / WORDS_PER_MINUTE)),
+          minutes: lessonMinutes(l.words[lng]),
         })),
         ...(await extras.module?.(req, module)),
       });
@@ -116,7 +118,7 @@ export function contentController(content: ContentService, extras: PageExtras = 
           id: lesson.id,
           title: lesson.title[lng],
           html: content.lessonHtml(module, lesson, lng, req.t('common:tableRegion')),
-          minutes: Math.max(1, Math.ceil((lesson.words[lng] ?? 0) / WORDS_PER_MINUTE)),
+          minutes: lessonMinutes(lesson.words[lng]),
           number: index + 1,
           total: module.lessons.length,
           isWorksheet: lesson.id === 'worksheet',

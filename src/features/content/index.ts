@@ -10,3 +10,4 @@ export { checkQuestionBank, LONGEST_RIGHT_LIMIT, longestRightShare } from './que
 export { PACKAGE_ERROR_CODES, type PackageErrorCode, type PackageErrorParams } from './package-errors';
 export { type LessonLinks, renderMarkdown } from './markdown';
 export { FIELD_TYPES, type FieldType, fromFits, type WorksheetField, type WorksheetStep, type WorksheetYaml, worksheetFields } from './worksheet.schemas';
+export { lessonMinutes, moduleMinutes, QUIZ_MINUTES_PER_QUESTION, WORDS_PER_MINUTE, worksheetMinutes } from './time-estimate';

@@ -1,4 +1,5 @@
 import { GridFSBucket, type ObjectId } from 'mongodb';
+import { createFormatter } from '../../platform/format';
 import type { i18n as I18n } from 'i18next';
 import type { Connection } from 'mongoose';
 import type { Readable } from 'node:stream';
@@ -67,7 +68,7 @@ export function createHandbookService(deps: {
   async function render(module: PublishedModule, lng: Lang, publishedAt: Date): Promise<Buffer> {
     const t = i18n.getFixedT(lng, 'content');
     const glossary = await content.glossary();
-    const date = (d: Date) => new Intl.DateTimeFormat(lng, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+    const date = createFormatter(lng).date;
     return renderHandbookPdf({
       language: lng,
       courseTitle: i18n.getFixedT(lng, 'certificates')('course.title'), // the course's name, as certificates print it

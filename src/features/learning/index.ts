@@ -1,6 +1,9 @@
 import type { Connection } from 'mongoose';
+import type { AuditLog } from '../audit';
 import type { ContentService } from '../content';
-import { type DashboardExtras, learningController, learningPageExtras } from './learning.controller';
+import { type AttemptGrants, createAttemptGrants } from './attempt-grants';
+import { type DashboardExtras, learningController } from './learning.controller';
+import { learningPageExtras } from './page-extras';
 import type { LearningEvents } from './learning.events';
 import { createLearnerRecords } from './learner-records';
 import { learningModels } from './learning.model';
@@ -9,6 +12,7 @@ import { createProgressService } from './progress.service';
 import { createQuizService } from './quiz.service';
 
 export type { DashboardExtras } from './learning.controller';
+export { type AttemptGrants, MAX_EXTRA_PER_GRANT } from './attempt-grants';
 export { createLearningEvents, type CourseCompleted, type LearningEvents } from './learning.events';
 export { learningModels, type LearningModels } from './learning.model';
 export type { ProgressService, ModuleProgress, ModuleStatus } from './progress.service';
@@ -26,19 +30,40 @@ export {
 /** The learning records' read functions on this connection, for features that report on learners. */
 export const learnerRecordsOn = (connection: Connection) => createLearnerRecords(learningModels(connection));
 
+/** Extra quiz attempts (trainers grant them from a learner's drill-down), on this connection. */
+export const attemptGrantsOn = (connection: Connection, audit: AuditLog) => createAttemptGrants({ models: learningModels(connection), audit });
+
 /** Wires the learning loop: progress, quizzes, the dashboard, and the progress shown on content pages. */
-export function createLearning(deps: { connection: Connection; content: ContentService; events: LearningEvents; dashboard?: DashboardExtras }) {
+export function createLearning(deps: {
+  connection: Connection;
+  content: ContentService;
+  events: LearningEvents;
+  audit: AuditLog;
+  /** extra quiz attempts: built once in createApp, since cohorts grant them too */
+  grants?: AttemptGrants;
+  dashboard?: DashboardExtras;
+  /** the trainers of the learner's cohorts, shown when the quiz attempts are used up */
+  trainersOf?: (userId: string) => Promise<{ name: string; email: string }[]>;
+}) {
   const models = learningModels(deps.connection);
   const progress = createProgressService({ models, content: deps.content, events: deps.events });
-  const quizzes = createQuizService({ models, content: deps.content, progress });
-  const controller = learningController({ content: deps.content, progress, quizzes, dashboard: deps.dashboard });
-
+  const grants = deps.grants ?? createAttemptGrants({ models, audit: deps.audit });
+  const quizzes = createQuizService({ models, content: deps.content, progress, grants });
+  const controller = learningController({
+    content: deps.content,
+    progress,
+    quizzes,
+    dashboard: deps.dashboard,
+    trainersOf: deps.trainersOf ?? (async () => []),
+  });
   const extras = learningPageExtras(progress);
 
   return {
     models,
     progress,
+    homeExtras: extras.home,
     quizzes,
+    grants,
     router: (requireLearner: import('express').RequestHandler) => learningRouter(controller, requireLearner),
     moduleExtras: extras.module,
     lessonExtras: extras.lesson,

@@ -4,8 +4,9 @@ import { setFlash } from '../../platform/flash';
 import { currentLanguage, type Language } from '../../platform/i18n';
 import type { ContentService, PublishedModule, Question } from '../content';
 import type { ModuleProgress, ProgressService } from './progress.service';
-import type { Answers, QuizService } from './quiz.service';
+import { type Answers, NoAttemptsLeftError, type QuizService } from './quiz.service';
 import type { QuizAttemptDoc } from './learning.model';
+import { courseSteps, type LastLesson, nextStepView, resumeLessonId } from './next-step';
 
 function param(req: Request, name: string): string {
   const v = req.params[name];
@@ -28,8 +29,9 @@ export function readAnswers(body: unknown): Answers {
   return answers;
 }
 
-export function summarizeProgress(module: PublishedModule, p: ModuleProgress, lng: Language) {
-  const resume = p.resumeLessonId ? module.lessons[module.lessonIndex.get(p.resumeLessonId)!] : undefined;
+export function summarizeProgress(module: PublishedModule, p: ModuleProgress, lng: Language, last?: LastLesson) {
+  const resumeId = resumeLessonId(module, p, last);
+  const resume = resumeId ? module.lessons[module.lessonIndex.get(resumeId)!] : undefined;
   return {
     id: module.moduleId,
     title: module.title[lng],
@@ -51,8 +53,31 @@ export function summarizeProgress(module: PublishedModule, p: ModuleProgress, ln
  */
 export type DashboardExtras = { certificate?: (userId: string) => Promise<{ href: string } | undefined> };
 
-export function learningController(deps: { content: ContentService; progress: ProgressService; quizzes: QuizService; dashboard?: DashboardExtras }) {
+export function learningController(deps: {
+  content: ContentService;
+  progress: ProgressService;
+  quizzes: QuizService;
+  dashboard?: DashboardExtras;
+  /** the trainers of the learner's cohorts, shown when the quiz attempts are used up */
+  trainersOf: (userId: string) => Promise<{ name: string; email: string }[]>;
+}) {
   const { content, progress, quizzes } = deps;
+
+  /** No more attempts: a page that explains and says where to go, not a bare "access refused". */
+  async function renderNoAttempts(req: Request, res: Response, module: PublishedModule) {
+    const lng = currentLanguage(req);
+    const history = await quizzes.history(userId(req), module.moduleId);
+    const best = Math.max(-1, ...history.map((h) => h.grade?.scorePercent ?? -1));
+    res.status(403).render('learning/no-attempts', {
+      title: 'learning:noAttempts.title',
+      pageTitle: module.title[lng],
+      module: { id: module.moduleId, title: module.title[lng], href: `/modules/${module.moduleId}` },
+      used: history.length,
+      bestScore: best >= 0 ? best : undefined,
+      passPercent: module.quiz.passPercent,
+      trainers: await deps.trainersOf(userId(req)),
+    });
+  }
 
   async function moduleOr404(req: Request) {
     const module = await content.getModule(param(req, 'module'));
@@ -103,10 +128,12 @@ export function learningController(deps: { content: ContentService; progress: Pr
         // the dashboard shows without the link rather than not at all
         req.log?.error({ err }, 'certificate check on the dashboard failed');
       }
-      const { modules, progress: all, courseCompletion } = await progress.courseProgress(userId(req));
+      const { modules, progress: all, courseCompletion, lastLesson } = await progress.courseProgress(userId(req));
       res.render('learning/dashboard', {
         title: 'learning:dashboard.title',
-        modules: modules.map((m, i) => summarizeProgress(m, all[i]!, lng)),
+        modules: modules.map((m, i) => summarizeProgress(m, all[i]!, lng, lastLesson)),
+        course: courseSteps(all),
+        next: nextStepView(modules, all, lastLesson, lng),
         courseCompleted: courseCompletion?.completedAt,
         certificate,
       });
@@ -125,8 +152,12 @@ export function learningController(deps: { content: ContentService; progress: Pr
     /** GET /modules/:module/quiz — resume the open attempt or draw a new one */
     async showQuiz(req: Request, res: Response) {
       const module = await moduleOr404(req);
-      const attempt = await quizzes.startOrResume(userId(req), module.moduleId);
       res.set('Cache-Control', 'no-store');
+      const attempt = await quizzes.startOrResume(userId(req), module.moduleId).catch((err: unknown) => {
+        if (err instanceof NoAttemptsLeftError) return undefined;
+        throw err;
+      });
+      if (!attempt) return renderNoAttempts(req, res, module);
       await renderQuiz(req, res, module, attempt);
     },
 
@@ -196,35 +227,6 @@ export function learningController(deps: { content: ContentService; progress: Pr
           open: !grade,
         })),
       });
-    },
-  };
-}
-
-/** What content's module and lesson pages show of the signed-in learner's progress (content's PageExtras). */
-export function learningPageExtras(progress: ProgressService) {
-  return {
-    /** the learner's progress in the module, with the records that explain it */
-    async module(req: Request, module: PublishedModule) {
-      if (!req.user) return {};
-      const lng = currentLanguage(req);
-      const p = await progress.moduleProgress(req.user.id, module);
-      return {
-        progress: {
-          ...summarizeProgress(module, p, lng),
-          lessons: module.lessons.map((l) => ({ id: l.id, completedAt: p.completedLessons.get(l.id) })),
-          passingGrade: p.passingGrade && {
-            href: `/modules/${module.moduleId}/quiz/attempts/${p.passingGrade.attemptId}`,
-            scorePercent: p.passingGrade.scorePercent,
-            gradedAt: p.passingGrade.gradedAt,
-            number: p.passingGrade.attemptNumber,
-          },
-          completedAt: p.completion?.completedAt,
-        },
-      };
-    },
-    async lesson(req: Request, module: PublishedModule, lessonId: string) {
-      if (!req.user) return {};
-      return { lessonCompletedAt: (await progress.lessonCompletedAt(req.user.id, module.moduleId, lessonId)) ?? null };
     },
   };
 }

@@ -119,6 +119,32 @@ const courseCompletion = new Schema<CourseCompletionDoc>(
 );
 courseCompletion.index({ userId: 1 }, { unique: true });
 
+/** Extra quiz attempts a trainer or admin gave a learner beyond the quiz's own limit: one document per grant. */
+export type AttemptGrantDoc = { userId: string; moduleId: string; extra: number; grantedBy: string; grantedAt: Date };
+const attemptGrant = new Schema<AttemptGrantDoc>(
+  {
+    userId: { type: String, required: true },
+    moduleId: { type: String, required: true },
+    extra: { type: Number, required: true, min: 1 },
+    grantedBy: { type: String, required: true },
+    grantedAt: { type: Date, required: true },
+  },
+  { collection: 'quiz_attempt_grants', versionKey: false },
+);
+attemptGrant.index({ userId: 1, moduleId: 1 });
+
+/** The lesson a learner opened last (one document per learner, keyed by user id): where "continue" leads. */
+export type LastLessonDoc = { _id: string; moduleId: string; lessonId: string; at: Date };
+const lastLesson = new Schema<LastLessonDoc>(
+  {
+    _id: { type: String, required: true },
+    moduleId: { type: String, required: true },
+    lessonId: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'last_lessons', versionKey: false },
+);
+
 export function learningModels(connection: Connection) {
   return {
     LessonCompletion: modelOn(connection, 'LessonCompletion', lessonCompletion),
@@ -126,6 +152,8 @@ export function learningModels(connection: Connection) {
     QuizGrade: modelOn(connection, 'QuizGrade', quizGrade),
     ModuleCompletion: modelOn(connection, 'ModuleCompletion', moduleCompletion),
     CourseCompletion: modelOn(connection, 'CourseCompletion', courseCompletion),
+    AttemptGrant: modelOn(connection, 'AttemptGrant', attemptGrant),
+    LastLesson: modelOn(connection, 'LastLesson', lastLesson),
   };
 }
 

@@ -70,12 +70,30 @@ export function createProgressService(deps: {
 
   /** The learner's progress in every module: one query per collection for the whole course. */
   async function courseProgress(userId: string) {
-    const [modules, mine] = await Promise.all([content.modules(), records.ofLearner(userId)]);
+    const [modules, mine, lastLesson] = await Promise.all([content.modules(), records.ofLearner(userId), lastOpened(userId)]);
     const progress = modules.map((m) => foldModule(mine, shapeOf(m)));
-    return { modules, progress, courseCompletion: mine.courseCompletion };
+    return { modules, progress, courseCompletion: mine.courseCompletion, lastLesson };
   }
 
-  return { completeLesson, checkModuleCompletion, moduleProgress, courseProgress, lessonCompletedAt: records.lessonCompletedAt };
+  /** Remembers the lesson a learner opened, so "continue where you left off" can return to it. */
+  async function lessonOpened(userId: string, moduleId: string, lessonId: string) {
+    await models.LastLesson.replaceOne({ _id: userId }, { moduleId, lessonId, at: clock() }, { upsert: true });
+  }
+
+  async function lastOpened(userId: string) {
+    const doc = await models.LastLesson.findById(userId).lean();
+    return doc ? { moduleId: doc.moduleId, lessonId: doc.lessonId } : undefined;
+  }
+
+  return {
+    completeLesson,
+    checkModuleCompletion,
+    moduleProgress,
+    courseProgress,
+    lessonOpened,
+    lastOpened,
+    lessonCompletedAt: records.lessonCompletedAt,
+  };
 }
 
 export type ProgressService = ReturnType<typeof createProgressService>;

@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import { isDuplicateKey } from '../../platform/database';
 import { AppError, BadRequestError, ConflictError, NotFoundError } from '../../platform/errors';
 import type { ContentService, PublishedModule, Question } from '../content';
+import type { AttemptGrants } from './attempt-grants';
 import type { DrawnQuestion, LearningModels, QuizAttemptDoc, QuizGradeDoc } from './learning.model';
 import type { ProgressService } from './progress.service';
 
@@ -32,10 +33,11 @@ export function createQuizService(deps: {
   models: LearningModels;
   content: ContentService;
   progress: ProgressService;
+  grants: AttemptGrants;
   randomInt?: (max: number) => number;
   clock?: () => Date;
 }) {
-  const { models, content, progress } = deps;
+  const { models, content, progress, grants } = deps;
   const randomInt = deps.randomInt ?? ((max: number) => crypto.randomInt(max));
   const clock = deps.clock ?? (() => new Date());
 
@@ -71,7 +73,8 @@ export function createQuizService(deps: {
       if (open) return open;
       const latest = await models.QuizAttempt.findOne({ userId, moduleId }, { number: 1 }).sort({ number: -1 }).lean();
       const number = (latest?.number ?? 0) + 1;
-      if (module.quiz.maxAttempts > 0 && number > module.quiz.maxAttempts) throw new NoAttemptsLeftError();
+      const allowed = await allowedAttempts(userId, module);
+      if (allowed !== undefined && number > allowed) throw new NoAttemptsLeftError();
       try {
         const created = await models.QuizAttempt.create({
           userId,
@@ -90,10 +93,18 @@ export function createQuizService(deps: {
     throw new ConflictError();
   }
 
-  async function attemptsLeft(userId: string, module: PublishedModule): Promise<number | undefined> {
+  /** The quiz's own limit plus what trainers granted; undefined when the quiz has no limit. */
+  async function allowedAttempts(userId: string, module: PublishedModule): Promise<number | undefined> {
     if (module.quiz.maxAttempts === 0) return undefined;
+    return module.quiz.maxAttempts + (await grants.extraFor(userId, module.moduleId));
+  }
+
+  /** Attempts still to draw, the open one counted as used: 0 while the last attempt is open. */
+  async function attemptsLeft(userId: string, module: PublishedModule): Promise<number | undefined> {
+    const allowed = await allowedAttempts(userId, module);
+    if (allowed === undefined) return undefined;
     const used = await models.QuizAttempt.countDocuments({ userId, moduleId: module.moduleId });
-    return Math.max(0, module.quiz.maxAttempts - used);
+    return Math.max(0, allowed - used);
   }
 
   async function findOwnAttempt(userId: string, moduleId: string, attemptId: string): Promise<QuizAttemptDoc> {

@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { type FontKey, type FontWeight, fontBytes, splitIntoRuns } from '../certificates';
+import { FAMILIES, type FontKey, type FontWeight, fontBytes, splitIntoRuns } from '../certificates';
 import type { PlanView } from './plans.view-models';
 
 /** The headings and labels of the plan document, already in the learner's language. */
@@ -53,7 +53,7 @@ function table(doc: PDFKit.PDFDocument, columns: string[], rows: string[][]) {
 /** The learner's localization plan as an A4 PDF, in the fonts of the certificate. */
 export function renderPlanPdf(plan: PlanView, wording: PlanWording & { subtitle: string }): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: wording.heading, Author: plan.learner.name } });
-  for (const key of ['latin-regular', 'latin-bold', 'arabic-regular', 'arabic-bold', 'cjk-regular', 'cjk-bold'] as FontKey[]) {
+  for (const key of FAMILIES.flatMap((f) => [`${f}-regular`, `${f}-bold`]) as FontKey[]) {
     doc.registerFont(key, fontBytes(key));
   }
   const chunks: Buffer[] = [];

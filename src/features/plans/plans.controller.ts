@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { createFormatter } from '../../platform/format';
 import { NotFoundError } from '../../platform/errors';
 import { setFlash } from '../../platform/flash';
 import { currentLanguage } from '../../platform/i18n';
@@ -55,7 +56,7 @@ export function plansController(plans: PlansService) {
       placeKnown: where !== '',
       subtitle: where ? req.t('plans:plan.forPlace', { place: where }) : req.t('plans:plan.noPlace'),
       preparedBy: req.t('plans:plan.preparedBy', { name: plan.learner.name }),
-      generatedOn: req.t('plans:plan.generatedOn', { date: new Intl.DateTimeFormat(lng, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date()) }),
+      generatedOn: req.t('plans:plan.generatedOn', { date: createFormatter(lng).longDate(new Date()) }),
       notStarted: req.t('plans:plan.notStarted'),
       empty: req.t('plans:plan.empty'),
     };

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import supertest from 'supertest';
+import { createFormatter } from '../../../src/platform/format';
 import { buildApp, csrfFrom, decoded } from '../../helpers/build-app';
 import { binary, codeFrom, pdfText, recordCourseCompletion } from '../../helpers/certificates';
 import { connectTestDatabase, seedCourse } from '../../helpers/database';
@@ -45,7 +46,7 @@ describe('revoking', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorEmail: admin.email, targetEmail: holder.email, details: { reason: 'issuedInError' } });
 
-    const today = new Intl.DateTimeFormat('fr', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date());
+    const today = createFormatter('fr').longDate(new Date());
     const page = decoded((await supertest(buildApp(connection)).get(`/verify/${holder.code}?lng=fr`)).text);
     expect(page).toContain('data-status="revoked"');
     expect(page).toContain(`Ce certificat a été révoqué le ${today}. Motif : Délivré par erreur.`);
@@ -92,7 +93,7 @@ describe('re-issuing', () => {
   it('when an admin re-issues after a name correction, then a new code carries the new name, the old one shows replaced, and it is audited and e-mailed', async () => {
     const holder = await learnerWithCertificate('Ana Holdr');
     await connection.collection('users').updateOne({ email: holder.email }, { $set: { name: 'Ana Holder-Núñez' } });
-    const res = await adminPost(`/admin/certificates/${holder.code}/reissue`, {});
+    const res = await adminPost(`/admin/certificates/${holder.code}/reissue`, { reissueReason: 'nameCorrected' });
     expect(res.status).toBe(303);
     const newCode = decodeURIComponent(res.headers.location!.split('/').pop()!);
     expect(newCode).not.toBe(holder.code);
@@ -115,7 +116,7 @@ describe('re-issuing', () => {
 
     // the replaced certificate cannot be re-issued again
     const page = await admin.agent.get(`/admin/certificates/${newCode}`);
-    const twice = await admin.agent.post(`/admin/certificates/${holder.code}/reissue`).type('form').send({ _csrf: csrfFrom(page.text) });
+    const twice = await admin.agent.post(`/admin/certificates/${holder.code}/reissue`).type('form').send({ _csrf: csrfFrom(page.text), reissueReason: 'other' });
     expect(twice.status).toBe(409);
     expect(await connection.collection('certificates').countDocuments({ userId: holder.userId })).toBe(2);
   });

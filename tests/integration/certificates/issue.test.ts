@@ -37,7 +37,7 @@ describe('issuing a certificate', () => {
     expect(certificate?.language).toBe('es');
     expect(certificate?.modules.map((m: { id: string }) => m.id)).toEqual(['introduction', 'territorial-planning', 'reporting']);
     expect(certificate?.courseTitle).toEqual({ en: 'Localizing the SDGs', es: 'Localización de los ODS', fr: 'Localisation des ODD' });
-    expect(certificate?.issuer).toEqual({ organisation: 'SDG Learn', signatory: 'The SDG Learn course team' });
+    expect(certificate?.issuer).toEqual({ organisation: 'SDG Learn', signatory: 'El equipo del curso SDG Learn' }); // the default, in the learner's language
     expect(certificate?._id).toMatch(/^[0-9A-HJKMNP-TV-Z]{28}$/);
 
     // waits for the e-mail (an empty list would end the wait at once: the outbox worker sends it a moment later)

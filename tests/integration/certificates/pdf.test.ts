@@ -29,7 +29,7 @@ describe('the certificate PDF', () => {
   it.each([
     ['fr', ['Certificat de réussite', 'Nous certifions que', 'Localisation des ODD', 'Terminé le 12 mars 2025', 'Code de vérification']],
     ['es', ['Certificado de finalización', 'Se certifica que', 'Localización de los ODS', 'Completado el 12 de marzo de 2025']],
-    ['en', ['Certificate of completion', 'This certifies that', 'Localizing the SDGs', 'Completed on March 12, 2025']],
+    ['en', ['Certificate of completion', 'This certifies that', 'Localizing the SDGs', 'Completed on 12 March 2025']],
   ] as const)('when a learner in %s downloads it, then it is one landscape page whose text has their exact name, the code and text in their language', async (language, phrases) => {
     const learner = await learnerWithCertificate({ language, name: NAME });
     const res = await learner.agent.get(`/certificates/${learner.code}.pdf`).buffer(true).parse(binary);

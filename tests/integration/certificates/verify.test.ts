@@ -36,7 +36,7 @@ describe('public verification', () => {
     expect(page).toContain('Nguyễn Thị Minh Khai-Øre Ñúñez');
     expect(page).toContain('Localizing the SDGs');
     expect(page).toContain('Territorial planning to achieve the SDGs');
-    expect(page).toContain('March 12, 2025');
+    expect(page).toContain('12 March 2025');
     expect(page).toContain('SDG Learn, signed by The SDG Learn course team');
     expect(page).toContain(`data-pdf-sha256>${certificate?.pdfSha256}<`);
     expect(certificate?.pdfSha256).toMatch(/^[0-9a-f]{64}$/);

@@ -70,7 +70,14 @@ function sentTo(address: string): OutboxMessage[] {
     if (!fs.existsSync(dir)) return [];
     return fs
       .readdirSync(dir)
-      .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as OutboxMessage)
+      .flatMap((f) => {
+        // a message still being written (another account's welcome e-mail, say) is read on the next probe
+        try {
+          return [JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as OutboxMessage];
+        } catch {
+          return [];
+        }
+      })
       .filter((m) => m.to.some((t) => t.address === address));
   });
 }

@@ -22,12 +22,21 @@ describe('choosing fonts for a name', () => {
     expect(splitIntoRuns('محمد عبد الله')).toEqual([{ text: 'محمد عبد الله', family: 'arabic', substituted: false }]);
   });
 
-  it('when no bundled font has a character, then it is printed as its code point, never as an empty box', () => {
+  it('when a name is in Korean or Hebrew, then it has its own font and is never substituted', () => {
     expect(splitIntoRuns('Kim 김민준')).toEqual([
       { text: 'Kim ', family: 'latin', substituted: false },
-      { text: 'U+AE40 U+BBFC U+C900', family: 'latin', substituted: true },
+      { text: '김민준', family: 'korean', substituted: false },
     ]);
-    expect(needsSubstitution('Kim 김민준')).toBe(true);
+    expect(splitIntoRuns('דוד כהן')).toEqual([{ text: 'דוד כהן', family: 'hebrew', substituted: false }]);
+    expect(needsSubstitution('Kim 김민준')).toBe(false);
+  });
+
+  it('when no bundled font has a character, then it is printed as its code point, never as an empty box', () => {
+    expect(splitIntoRuns('Ana สมชาย')).toEqual([
+      { text: 'Ana ', family: 'latin', substituted: false },
+      { text: 'U+0E2A U+0E21 U+0E0A U+0E32 U+0E22', family: 'latin', substituted: true },
+    ]);
+    expect(needsSubstitution('Ana สมชาย')).toBe(true); // Thai: no bundled font yet
     expect(needsSubstitution('Nguyễn Thị Minh Khai')).toBe(false);
   });
 });

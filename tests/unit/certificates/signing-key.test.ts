@@ -38,7 +38,7 @@ describe('the credential signing key', () => {
   });
 
   it('when the issuer and signatory are not set, then the defaults apply; when set, they are used', () => {
-    expect(loadConfig({}).certificates).toMatchObject({ issuer: 'SDG Learn', signatory: 'The SDG Learn course team' });
+    expect(loadConfig({}).certificates).toMatchObject({ issuer: 'SDG Learn', signatory: undefined }); // translated per certificate
     const set = loadConfig({ CERTIFICATE_ISSUER: 'UCLG Learning', CERTIFICATE_SIGNATORY: 'Jane Doe, Director' }).certificates;
     expect(set).toMatchObject({ issuer: 'UCLG Learning', signatory: 'Jane Doe, Director' });
     expect(() => loadConfig({ CERTIFICATE_ISSUER: 'x'.repeat(121) })).toThrow(/CERTIFICATE_ISSUER/);

@@ -36,7 +36,7 @@ describe('the Dockerfile', () => {
     const code = fs.readFileSync(path.join(root, 'src/features/certificates/certificate-fonts.ts'), 'utf8');
     const loaded = [...new Set([...code.matchAll(/'([\w-]+\.(?:ttf|otf))'/g)].map((m) => m[1]!))].sort();
     expect(kept).toEqual(loaded);
-    const folders = ['latin', 'arabic', 'sc'].map((p) => path.join(root, 'node_modules/@embedpdf', `fonts-${p}`, 'fonts'));
+    const folders = ['latin', 'arabic', 'sc', 'hebrew', 'kr'].map((p) => path.join(root, 'node_modules/@embedpdf', `fonts-${p}`, 'fonts'));
     for (const file of kept) expect(folders.some((dir) => fs.existsSync(path.join(dir, file)))).toBe(true);
   });
 });
