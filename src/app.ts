@@ -10,10 +10,11 @@ import { ADMIN_CONTENT_UPLOAD_PATH, createAdminContent } from './features/admin-
 import { createCertificates } from './features/certificates';
 import { contentRouter, createContentService } from './features/content';
 import { COHORT_ENROL_PATH, createCohorts } from './features/cohorts';
+import { createDiscussion } from './features/discussion';
 import { createHandbooks } from './features/handbook';
 import { homeRouter } from './features/home';
 import { offlineRouter } from './features/offline';
-import { createPlans } from './features/plans';
+import { createPlans, planSharing } from './features/plans';
 import { createLearning, createLearningEvents, type LearningEvents } from './features/learning';
 import { requireRight } from './platform/auth-guards';
 import { errorHandler, notFoundHandler } from './platform/error-handler';
@@ -60,15 +61,30 @@ export function createApp(deps: AppDeps): Express {
   // the package upload is multipart: its route checks the token once multer has read the form
   const csrf = createCsrf({ multipartPaths: [ADMIN_CONTENT_UPLOAD_PATH, COHORT_ENROL_PATH] });
   const mailer = deps.mailer ?? createOutbox(connection);
+  const content = createContentService({ connection, refreshMs: deps.contentRefreshMs });
+  const cohorts = createCohorts({ connection, content, baseUrl: config.baseUrl, verifyCsrf: csrf.verifyParsedForm });
+  const onMailError = (err: unknown) => logger.error({ err }, 'plan feedback e-mail failed');
+  const plans = createPlans({ connection, content, cohorts: cohorts.service, mailer, i18n, baseUrl: config.baseUrl, onMailError });
+  const discussion = createDiscussion({
+    connection,
+    content,
+    membership: cohorts.membership,
+    mailer,
+    i18n,
+    baseUrl: config.baseUrl,
+    secret: config.sessionSecret,
+    plans: planSharing(plans.service),
+    onError: (err) => logger.error({ err }, 'discussion e-mail could not be queued'),
+  });
   const accounts = createAccounts({
     connection,
     i18n,
     mailer,
+    profileExtras: discussion.profileExtras,
     baseUrl: config.baseUrl,
     hashing: config.passwordHashing,
     secureCookies: config.secureCookies,
   });
-  const content = createContentService({ connection, refreshMs: deps.contentRefreshMs });
   const events = deps.events ?? createLearningEvents((err) => logger.error({ err }, 'course completion listener failed'));
   const learning = createLearning({ connection, content, events });
   const handbooks = createHandbooks({ connection, content, i18n, onError: (err) => logger.error({ err }, 'handbook rendering failed') });
@@ -123,6 +139,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(rememberLanguageChoice(config.secureCookies));
   app.use(csrf.exposeToken);
   app.use(viewLocals);
+  // the unsubscribe link's signed token is its own proof (and mail clients' one-click POST has no CSRF token)
+  app.use(discussion.unsubscribeRouter);
   app.use(csrf.protect);
 
   app.use(homeRouter());
@@ -136,17 +154,16 @@ export function createApp(deps: AppDeps): Express {
       baseUrl: config.baseUrl,
       extras: {
         module: async (req, m) => ({ ...(await handbooks.moduleExtras(req, m)), ...(await learning.moduleExtras(req, m)) }),
-        lesson: learning.lessonExtras,
+        lesson: async (req, m, lessonId) => ({ ...(await learning.lessonExtras(req, m, lessonId)), ...(await discussion.lessonExtras(req, m, lessonId)) }),
       },
     }),
   );
   app.use(certificates.dashboardHook); // before learning's /dashboard: it sets the certificate link
   app.use(learning.router(requireRight('learn')));
   app.use(certificates.router);
-  const cohorts = createCohorts({ connection, content, baseUrl: config.baseUrl, verifyCsrf: csrf.verifyParsedForm });
-  const onMailError = (err: unknown) => logger.error({ err }, 'plan feedback e-mail failed');
-  app.use(createPlans({ connection, content, cohorts: cohorts.service, mailer, i18n, baseUrl: config.baseUrl, onMailError }).router);
+  app.use(plans.router);
   app.use(cohorts.router);
+  app.use(discussion.router);
   for (const router of deps.extraRouters ?? []) app.use(router);
 
   app.use(notFoundHandler);

@@ -3,6 +3,7 @@ import { prepareAccountsDatabase } from './features/accounts';
 import { createAuditIndexes } from './features/audit';
 import { createCertificateIndexes } from './features/certificates';
 import { createCohortIndexes } from './features/cohorts';
+import { createDiscussionIndexes } from './features/discussion';
 import { contentModels, createContentService, formatPackageError, InvalidContentError } from './features/content';
 import { learningModels } from './features/learning';
 import { createPlanIndexes } from './features/plans';
@@ -23,6 +24,7 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
   await createCohortIndexes(connection);
   await createOutboxIndexes(connection);
   await createPlanIndexes(connection);
+  await createDiscussionIndexes(connection);
 }
 
 /**

@@ -6,6 +6,8 @@ import { prepareDatabase } from './bootstrap';
 import { type Config, ConfigError, loadConfig } from './config';
 import { accountsServiceFor, createUserSchema } from './features/accounts';
 import { createContentService, formatPackageError, InvalidContentError } from './features/content';
+import { createDiscussionDigest } from './features/discussion';
+import { createOutbox } from './platform/outbox';
 import { buildFerretDb, connectWithRetry, LocalDatabaseUnavailable } from './platform/database';
 import { createI18n } from './platform/i18n';
 import { createLogger, type Logger } from './platform/logger';
@@ -41,6 +43,15 @@ const commands: Record<string, Command> = {
     async run({ connection, out }) {
       const info = await connection.db!.admin().command({ buildInfo: 1 });
       out(`database: ${connection.name} on ${connection.host}:${connection.port} (server version ${info.version})`);
+      return 0;
+    },
+  },
+  'send-digests': {
+    summary: 'Send the discussion digests that are due now (the server also does this every hour)',
+    usage: 'send-digests',
+    async run({ config, connection, out }) {
+      const digest = createDiscussionDigest(connection, { mailer: createOutbox(connection), baseUrl: config.baseUrl, secret: config.sessionSecret });
+      out(`${await digest.run()} digest(s) queued in the outbox`);
       return 0;
     },
   },

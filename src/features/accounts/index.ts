@@ -11,12 +11,14 @@ import { auditLogFor } from '../audit';
 import { createAccountEmails } from './accounts.emails';
 import { accountsRouter } from './accounts.routes';
 import { createAccountsService } from './accounts.service';
+import type { ProfileExtras } from './profile.controller';
 import { createAuthentication } from './authentication';
 import { getPasswordResetModel } from './password-reset.model';
 import { createPasswordResetService, purgeExpiredResets } from './password-reset.service';
 import { createPasswordHasher, type HashingCost } from './passwords';
 import { getUserModel } from './user.model';
 
+export type { ProfileExtras } from './profile.controller';
 export { type AccountUser, type AccountsService, createAccountsService, type Profile } from './accounts.service';
 export { createUserSchema, type CreateUserInput } from './accounts.schemas';
 export { countryName, countryOptions } from './countries';
@@ -43,6 +45,8 @@ export function createAccounts(deps: {
   hashing: HashingCost;
   /** 'auto': Secure when the request came over TLS (a trusted proxy's X-Forwarded-Proto) */
   secureCookies: boolean | 'auto';
+  /** what other features add to /profile (the discussion's e-mail choices), as view locals */
+  profileExtras?: ProfileExtras;
 }) {
   const { connection } = deps;
   const hasher = createPasswordHasher(deps.hashing);
@@ -65,7 +69,7 @@ export function createAccounts(deps: {
     service: accounts,
     /** mount right after the session middleware: it sets req.user */
     authentication: middleware,
-    router: accountsRouter({ accounts, resets, passport, secureCookies: deps.secureCookies }),
+    router: accountsRouter({ accounts, resets, passport, secureCookies: deps.secureCookies, profileExtras: deps.profileExtras }),
   };
 }
 

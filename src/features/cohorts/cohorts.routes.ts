@@ -40,6 +40,7 @@ export function cohortsRouter(deps: {
   verifyCsrf: RequestHandler;
   manage: ReturnType<typeof cohortsController>;
   monitor: ReturnType<typeof monitoringController>;
+  removeLearner: RequestHandler;
 }): Router {
   const { manage, monitor } = deps;
   const router = Router();
@@ -62,5 +63,6 @@ export function cohortsRouter(deps: {
   router.get('/trainer/cohorts/:id/questions', ...cohort, monitor.questions);
   router.get('/trainer/cohorts/:id/learners/:userId', ...cohort, monitor.learner);
   router.get('/trainer/cohorts/:id/export.csv', ...cohort, monitor.exportCsv);
+  router.post('/trainer/cohorts/:id/learners/:userId/remove', ...cohort, deps.removeLearner);
   return router;
 }

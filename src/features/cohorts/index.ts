@@ -9,6 +9,7 @@ import { getUserModel } from '../accounts';
 import { auditLogFor } from '../audit';
 import type { ContentService } from '../content';
 import { createCohortReport } from './cohort-report.service';
+import { createMembershipService, removeLearnerHandler } from './cohort-membership';
 import { cohortsController } from './cohorts.controller';
 import { cohortModels } from './cohorts.models';
 import { cohortsRouter } from './cohorts.routes';
@@ -20,6 +21,7 @@ export { type CohortsService, createCohortsService } from './cohorts.service';
 export { type CohortReport, createCohortReport } from './cohort-report.service';
 
 export { COHORT_ENROL_PATH } from './cohorts.routes';
+export { type CohortAccess, type MembershipService } from './cohort-membership';
 
 export function createCohorts(deps: {
   connection: Connection;
@@ -40,16 +42,24 @@ export function createCohorts(deps: {
     clock,
   });
   const report = createCohortReport({ connection, content, models });
+  const membership = createMembershipService({ models, audit: auditLogFor(connection), clock });
   return {
     service: cohorts,
+    membership,
     report,
     router: cohortsRouter({
       cohorts,
       verifyCsrf: deps.verifyCsrf,
       manage: cohortsController({ cohorts, baseUrl, clock }),
       monitor: monitoringController({ cohorts, report, baseUrl, clock }),
+      removeLearner: removeLearnerHandler(membership),
     }),
   };
+}
+
+/** Who belongs to which cohort, on its own (the discussion's digest job, outside a request). */
+export function membershipFor(connection: Connection) {
+  return createMembershipService({ models: cohortModels(connection), audit: auditLogFor(connection) });
 }
 
 /** Indexes of the cohort collections; called by ensureIndexes (autoIndex is off on purpose). */
