@@ -12,8 +12,8 @@ const DAY = 24 * 3600_000;
 export const DIGEST_PERIODS = { daily: DAY, weekly: 7 * DAY } as const;
 
 /**
- * The daily or weekly digest: what is new in a person's cohorts since their last digest (at most one
- * period back), written by others and not hidden. One digest per person and period: its document
+ * The daily or weekly digest: what is new in a person's cohorts since their last digest (a first
+ * one covers one period, none reaches back more than a week), written by others and not hidden. One digest per person and period: its document
  * (`<userId>:<frequency>:<period number>`) is inserted before the e-mail is queued, so two servers
  * running the job at once send it once. Run by a timer in each server and by `npm run cli -- send-digests`.
  */
@@ -63,7 +63,8 @@ export function createDigestJob(deps: {
         const key = `${userId}:${choice}:${Math.floor(now.getTime() / period)}`;
         if (await notifications.Digest.exists({ _id: key })) continue;
         const last = await notifications.Digest.findOne({ userId }).sort({ until: -1 }).lean<DigestDoc>();
-        const since = new Date(Math.max(last?.until.getTime() ?? 0, now.getTime() - period));
+        // since the last digest (at most a week back, what `recent` holds); a first digest covers one period
+        const since = last ? last.until : new Date(now.getTime() - period);
         const mine = new Set(cohortsOf.get(userId));
         const items = recent
           .filter((p) => mine.has(p.cohortId) && p.createdAt > since && p.authorId !== userId && !p.hidden && !threads.get(p.threadId)?.hidden)
