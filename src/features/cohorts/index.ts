@@ -21,7 +21,7 @@ export { type CohortsService, createCohortsService } from './cohorts.service';
 export { type CohortReport, createCohortReport } from './cohort-report.service';
 
 export { COHORT_ENROL_PATH } from './cohorts.routes';
-export { type CohortAccess, type MembershipService } from './cohort-membership';
+export type { CohortAccess, MembershipService } from './cohort-membership';
 
 export function createCohorts(deps: {
   connection: Connection;

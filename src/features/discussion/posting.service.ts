@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import type { AttemptLimiter } from '../../platform/attempt-limiter';
 import { isDuplicateKey } from '../../platform/database';
 import type { ContentService } from '../content';
-import { type DiscussionModels, type Practice, type PostDoc, type ThreadDoc, type ThreadKind } from './discussion.models';
+import type { DiscussionModels, Practice, PostDoc, ThreadDoc, ThreadKind } from './discussion.models';
 import { EDIT_WINDOW_MS, POST_LIMITS } from './discussion.schemas';
 import type { Notifier } from './notifier';
 import type { CohortAccess, Membership, People, Viewer } from './ports';
