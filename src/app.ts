@@ -159,6 +159,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(certificates.dashboardHook); // before learning's /dashboard: it sets the certificate link
+  app.use(discussion.dashboardHook); // likewise: the links to the cohorts' discussions
   app.use(learning.router(requireRight('learn')));
   app.use(certificates.router);
   app.use(plans.router);

@@ -61,6 +61,14 @@ export function createMembershipService(deps: { models: CohortModels; audit: Aud
       return [...new Set([...member, ...trainer].map((r) => r.cohortId))];
     },
 
+    /** The cohorts a person is in, with their names (the dashboard's links to their discussions). */
+    async cohortsOf(userId: string): Promise<{ id: string; name: string }[]> {
+      const ids = await this.cohortIdsOf(userId);
+      if (ids.length === 0) return [];
+      const docs = await Cohort.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }, { name: 1 }).lean<CohortDoc[]>();
+      return docs.map((d) => ({ id: String(d._id), name: d.name }));
+    },
+
     /** Takes a learner out of a cohort (they keep their own progress); recorded in the audit log. */
     async removeLearner(actor: { id: string; email: string }, cohort: { id: string; name: string }, userId: string): Promise<boolean> {
       const result = await CohortMember.deleteOne({ _id: memberKey(cohort.id, userId) });

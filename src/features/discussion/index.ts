@@ -2,7 +2,7 @@
  * Discussion: peer exchange inside a cohort — threads (a discussion, a shared practice, a shared
  * plan, a trainers' announcement), replies, moderation, and the e-mails about them.
  */
-import type { Request } from 'express';
+import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { i18n as I18n } from 'i18next';
 import { type Connection, Types } from 'mongoose';
 import { createAttemptLimiter } from '../../platform/attempt-limiter';
@@ -87,6 +87,11 @@ export function createDiscussion(deps: DiscussionDeps) {
     }),
     unsubscribeRouter: unsubscribeRouter(notifications),
     digest: s.digest,
+    /** Before learning's /dashboard: the links to the discussions of the learner's cohorts. */
+    dashboardHook: Router().get('/dashboard', async (req: Request, res: Response, next: NextFunction) => {
+      if (req.user) res.locals.cohortDiscussions = (await deps.membership.cohortsOf(req.user.id)).map((c) => ({ name: c.name, href: `/cohorts/${c.id}/discussion` }));
+      next();
+    }),
     /** What /profile adds: the e-mail choices. */
     profileExtras: notifications.profilePanel,
     /** What a lesson page adds: "N posts in your cohort about this lesson". */
