@@ -101,7 +101,10 @@ describe.each([
     // the trainer sees the report and hides the reply with a reason
     await trainer.goto(`${base}/reports`);
     expect(await trainer.locator('main').innerText()).toContain('Hors sujet');
-    if (javaScript) expect(await accessibilityViolations(trainer)).toEqual([]);
+    if (javaScript) {
+      expect(await accessibilityViolations(trainer)).toEqual([]);
+      await screenshot(trainer, 'discussion-reports');
+    }
     await trainer.fill('[data-report-id] input[name=reason]', 'Please stay on the topic of the thread');
     await submit(trainer, '[data-report-id] form[action$="/hide"] button[type=submit]');
     await trainer.goto(base);
@@ -115,6 +118,11 @@ describe.each([
     expect(await beatriz.page.locator('[data-hidden-reason]').innerText()).toContain('Please stay on the topic of the thread');
 
     if (javaScript) {
+      // the e-mail choices on the profile, in Spanish
+      await beatriz.page.goto('/profile');
+      expect(await beatriz.page.locator('#notifications-heading').innerText()).toBe('Correos del debate');
+      expect(await accessibilityViolations(beatriz.page)).toEqual([]);
+      await screenshot(beatriz.page, 'discussion-profile');
       // the thread page stays within the lesson page's budget (budgets.e2e.ts): 30 KB gzipped, 6 requests
       const weight = await weigh(beatriz.page, threadUrl);
       expect(weight.requests).toBeLessThanOrEqual(6);
