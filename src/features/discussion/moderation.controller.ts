@@ -13,7 +13,7 @@ export function moderationController(deps: { moderation: ModerationService }) {
   const { moderation } = deps;
 
   /** The post named in the form (`postId`), or the thread itself when none is named. */
-  async function postFrom(req: Request, res: Response, postId: string) {
+  async function postFrom(res: Response, postId: string) {
     if (!postId) return undefined;
     const post = await moderation.postOf(threadOf(res), postId);
     if (!post) throw new NotFoundError();
@@ -47,14 +47,14 @@ export function moderationController(deps: { moderation: ModerationService }) {
     async hide(req: Request, res: Response) {
       const form = parseForm(reasonSchema, req.body);
       if (!form.ok) return refuse(req, res, form.errors.reason ?? 'discussion:errors.reasonRequired');
-      await moderation.hide(viewerOf(req), accessOf(res), threadOf(res), await postFrom(req, res, form.data.postId), form.data.reason);
+      await moderation.hide(viewerOf(req), accessOf(res), threadOf(res), await postFrom(res, form.data.postId), form.data.reason);
       back(req, res, 'hidden');
     },
 
     /** POST /cohorts/:id/discussion/:threadId/restore — shows a hidden thread or post (`postId`) again */
     async restore(req: Request, res: Response) {
       const postId = typeof req.body?.postId === 'string' ? req.body.postId : '';
-      await moderation.restore(viewerOf(req), accessOf(res), threadOf(res), await postFrom(req, res, postId));
+      await moderation.restore(viewerOf(req), accessOf(res), threadOf(res), await postFrom(res, postId));
       back(req, res, 'restored');
     },
 
@@ -62,7 +62,7 @@ export function moderationController(deps: { moderation: ModerationService }) {
     async report(req: Request, res: Response) {
       const form = parseForm(reasonSchema, req.body);
       if (!form.ok) return refuse(req, res, form.errors.reason ?? 'discussion:errors.reasonRequired');
-      const post = await postFrom(req, res, form.data.postId || 'none');
+      const post = await postFrom(res, form.data.postId || 'none');
       const outcome = await moderation.report(viewerOf(req), accessOf(res), threadOf(res), post!, form.data.reason);
       back(req, res, outcome);
     },
