@@ -83,3 +83,26 @@ describe('moderating a cohort discussion', () => {
     expect(await audit('discussion.reported')).toBeGreaterThan(0);
   });
 });
+
+describe('sharing a plan for comments', () => {
+  it('when a learner shares one step of their plan, then a plan thread holds that step; with nothing filled in, it is refused', async () => {
+    const { a, base } = await cohortWithPeople(connection, { a: 'en' });
+    const empty = await formOn(a.agent, base);
+    expect(empty.html).not.toContain('action="' + base + '/plan"');
+    const before = await snapshot(connection, ['discussion_threads']);
+    const refused = await a.agent.post(`${base}/plan`).type('form').send({ _csrf: empty.csrf, token: 'plan-token-empty', title: 'My plan', step: '' });
+    expect(refused.status).toBe(422);
+    expect(await snapshot(connection, ['discussion_threads'])).toEqual(before);
+
+    await connection.collection('worksheet_revisions').insertOne({ userId: a.userId, moduleId: 'introduction', values: { sdgs: ['1'] }, finished: false, createdAt: new Date() });
+    const page = await formOn(a.agent, base);
+    expect(page.html).toContain('value="introduction.priorities"');
+    const res = await a.agent.post(`${base}/plan`).type('form').send({ _csrf: page.csrf, token: 'plan-token-1', title: 'My plan, step one', step: 'introduction.priorities', note: 'Comments welcome' });
+    expect(res.status).toBe(303);
+    const thread = await connection.collection('discussion_threads').findOne({ title: 'My plan, step one' });
+    expect(thread?.kind).toBe('plan');
+    const opening = await connection.collection('discussion_posts').findOne({ threadId: String(thread!._id) });
+    expect(opening?.body).toContain('Comments welcome');
+    expect(opening?.body).toContain('SDG 1. No poverty');
+  });
+});
