@@ -111,6 +111,18 @@ describe('discussion e-mails', () => {
     expect(to(trainer.email)).toHaveLength(0);
   });
 
+  it('when a member who chose mention e-mails is mentioned, then they get one; a member who did not choose them gets none', async () => {
+    const { trainer, a, b, base } = await cohortWithPeople(connection, { a: 'fr', b: 'es' });
+    const profile = await b.agent.get('/profile');
+    await b.agent.post('/profile/notifications').type('form').send({ _csrf: csrfFrom(profile.text), mentions: 'on', digest: 'off' });
+    await startThread(trainer, base, { title: 'Who leads?', body: 'What do you think, @beatriz gómez and @Amélie Dubois?' });
+    await deliver();
+    const mentions = to(b.email);
+    expect(mentions).toHaveLength(1);
+    expect(mentions[0]!.text).toContain('le mencionó');
+    expect(to(a.email)).toHaveLength(0);
+  });
+
   it('when the digest runs twice, then the second contains only what is new since the first', async () => {
     const { a, b, base } = await cohortWithPeople(connection, { a: 'en' });
     // a chooses a daily digest and nothing else, on the profile page
