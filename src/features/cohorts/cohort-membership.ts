@@ -61,9 +61,12 @@ export function createMembershipService(deps: { models: CohortModels; audit: Aud
       return [...new Set([...member, ...trainer].map((r) => r.cohortId))];
     },
 
-    /** The cohorts a person is in, with their names (the dashboard's links to their discussions). */
+    /**
+     * The cohorts a learner is enrolled in, with their names (the dashboard's links to their
+     * discussions; trainers reach theirs from the cohort's own pages).
+     */
     async cohortsOf(userId: string): Promise<{ id: string; name: string }[]> {
-      const ids = await this.cohortIdsOf(userId);
+      const ids = (await CohortMember.find({ userId }, { cohortId: 1 }).lean()).map((m) => m.cohortId);
       if (ids.length === 0) return [];
       const docs = await Cohort.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }, { name: 1 }).lean<CohortDoc[]>();
       return docs.map((d) => ({ id: String(d._id), name: d.name }));
