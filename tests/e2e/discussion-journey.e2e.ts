@@ -62,10 +62,16 @@ describe.each([
     await submit(amelie.page, `main a[href="${base}"]`);
     await amelie.page.fill('#title', 'Comment mobiliser le conseil municipal ?');
     await amelie.page.fill('#body', 'Nous avons commencé par un **atelier**.');
+    await amelie.page.selectOption('#lessonId', 'from-mdgs-to-sdgs');
     await submit(amelie.page, `form[action="${base}"] button[type=submit]`);
     const threadUrl = new URL(amelie.page.url()).pathname;
     expect(threadUrl).toMatch(/\/discussion\/[0-9a-f]{24}$/);
     expect(await amelie.page.locator('.post-body strong').innerText()).toBe('atelier');
+
+    // the lesson page says how many posts the cohort has about it
+    await amelie.page.goto('/modules/introduction/lessons/from-mdgs-to-sdgs');
+    expect(await amelie.page.locator('[data-lesson-posts]').getAttribute('data-lesson-posts')).toBe('1');
+    if (javaScript) await screenshot(amelie.page, 'discussion-lesson');
 
     // Beatriz shares a practice, then replies to Amélie
     await beatriz.page.goto(base);
