@@ -12,10 +12,11 @@ import { createCertificates } from './features/certificates';
 import { contentRouter, createContentService } from './features/content';
 import { createCohortReports } from './features/cohort-reports';
 import { COHORT_ENROL_PATH, createCohorts } from './features/cohorts';
+import { createDiscussion } from './features/discussion';
 import { createHandbooks } from './features/handbook';
 import { homeRouter } from './features/home';
 import { offlineRouter } from './features/offline';
-import { createPlans } from './features/plans';
+import { createPlans, planSharing } from './features/plans';
 import { attemptGrantsOn, createLearning, createLearningEvents, type LearningEvents } from './features/learning';
 import { createAttemptLimiter } from './platform/attempt-limiter';
 import { requireRight } from './platform/auth-guards';
@@ -68,17 +69,6 @@ export function createApp(deps: AppDeps): Express {
   const audit = auditLogFor(connection);
   const User = getUserModel(connection);
   const limiter = createAttemptLimiter(connection);
-  const accounts = createAccounts({
-    connection,
-    i18n,
-    mailer,
-    baseUrl: config.baseUrl,
-    hashing: config.passwordHashing,
-    secureCookies: config.secureCookies,
-    User,
-    audit,
-    limiter,
-  });
   const content = createContentService({ connection, refreshMs: deps.contentRefreshMs });
   const events = deps.events ?? createLearningEvents((err) => logger.error({ err }, 'course completion listener failed'));
   const grants = attemptGrantsOn(connection, audit);
@@ -96,6 +86,31 @@ export function createApp(deps: AppDeps): Express {
     clock: deps.clock,
   });
   const cohortReports = createCohortReports({ connection, content, cohorts: cohorts.service, User, grants, baseUrl: config.baseUrl, clock: deps.clock });
+  const onMailError = (err: unknown) => logger.error({ err }, 'plan feedback e-mail failed');
+  const plans = createPlans({ connection, content, cohorts: cohorts.service, User, mailer, i18n, baseUrl: config.baseUrl, onMailError });
+  const discussion = createDiscussion({
+    connection,
+    content,
+    membership: cohorts.membership,
+    mailer,
+    i18n,
+    baseUrl: config.baseUrl,
+    secret: config.sessionSecret,
+    plans: planSharing(plans.service),
+    onError: (err) => logger.error({ err }, 'discussion e-mail could not be queued'),
+  });
+  const accounts = createAccounts({
+    connection,
+    i18n,
+    mailer,
+    profileExtras: discussion.profileExtras,
+    baseUrl: config.baseUrl,
+    hashing: config.passwordHashing,
+    secureCookies: config.secureCookies,
+    User,
+    audit,
+    limiter,
+  });
   const handbooks = createHandbooks({ connection, content, i18n, onError: (err) => logger.error({ err }, 'handbook rendering failed') });
   const certificates = createCertificates({
     connection,
@@ -114,7 +129,7 @@ export function createApp(deps: AppDeps): Express {
     events,
     audit,
     grants,
-    dashboard: certificates.dashboard,
+    dashboard: { ...certificates.dashboard, discussions: discussion.dashboardLinks },
     trainersOf: cohorts.trainersOfLearner,
   });
 
@@ -160,6 +175,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(rememberLanguageChoice(config.secureCookies));
   app.use(csrf.exposeToken);
   app.use(viewLocals);
+  // the unsubscribe link's signed token is its own proof (and mail clients' one-click POST has no CSRF token)
+  app.use(discussion.unsubscribeRouter);
   app.use(csrf.protect);
 
   app.use(homeRouter({ content, learnerExtras: learning.homeExtras }));
@@ -173,16 +190,16 @@ export function createApp(deps: AppDeps): Express {
       baseUrl: config.baseUrl,
       extras: {
         module: async (req, m) => ({ ...(await handbooks.moduleExtras(req, m)), ...(await learning.moduleExtras(req, m)) }),
-        lesson: learning.lessonExtras,
+        lesson: async (req, m, lessonId) => ({ ...(await learning.lessonExtras(req, m, lessonId)), ...(await discussion.lessonExtras(req, m, lessonId)) }),
       },
     }),
   );
   app.use(learning.router(requireRight('learn')));
   app.use(certificates.router);
-  const onMailError = (err: unknown) => logger.error({ err }, 'plan feedback e-mail failed');
-  app.use(createPlans({ connection, content, cohorts: cohorts.service, User, mailer, i18n, baseUrl: config.baseUrl, onMailError }).router);
+  app.use(plans.router);
   app.use(cohorts.router);
   app.use(cohortReports.router);
+  app.use(discussion.router);
   for (const router of deps.extraRouters ?? []) app.use(router);
 
   app.use(notFoundHandler);

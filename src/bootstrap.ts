@@ -4,6 +4,7 @@ import { createAuditIndexes } from './features/audit';
 import { createCertificateIndexes } from './features/certificates';
 import { createCohortIndexes } from './features/cohorts';
 import { createContentIndexes, createContentService, formatPackageError, InvalidContentError } from './features/content';
+import { createDiscussionIndexes } from './features/discussion';
 import { learningModels } from './features/learning';
 import { createPlanIndexes } from './features/plans';
 import type { Logger } from './platform/logger';
@@ -23,6 +24,7 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
   await createCohortIndexes(connection);
   await createOutboxIndexes(connection);
   await createPlanIndexes(connection);
+  await createDiscussionIndexes(connection);
 }
 
 /**

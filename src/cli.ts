@@ -42,6 +42,17 @@ const commands: Record<string, Command> = {
       return 0;
     },
   },
+  'send-digests': {
+    summary: 'Send the discussion digests that are due now (the server also does this every hour)',
+    usage: 'send-digests',
+    async run({ config, connection, out }) {
+      const { createDiscussionDigest } = await import('./features/discussion');
+      const { createOutbox } = await import('./platform/outbox');
+      const digest = createDiscussionDigest(connection, { mailer: createOutbox(connection), baseUrl: config.baseUrl, secret: config.sessionSecret });
+      out(`${await digest.run()} digest(s) queued in the outbox`);
+      return 0;
+    },
+  },
   seed: {
     summary: 'Validate modules/ and load it into the database (new versions are published)',
     usage: 'seed',

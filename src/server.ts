@@ -9,6 +9,8 @@ import { createMailer } from './platform/mailer';
 import { createOutboxWorker } from './platform/outbox';
 import { startSessionPurge } from './platform/session';
 import { startAccountsPurge } from './features/accounts';
+import { createDiscussionDigest, startDigestTimer } from './features/discussion';
+import { createOutbox } from './platform/outbox';
 
 /** How long in-flight requests may run after SIGTERM before their connections are closed. */
 const DRAIN_MS = 25_000;
@@ -70,6 +72,9 @@ async function main() {
   });
   const stopPurge = startSessionPurge(connection, (err) => logger.warn({ err }, 'session purge failed'));
   const stopAccountsPurge = startAccountsPurge(connection, (err) => logger.warn({ err }, 'accounts purge failed'));
+  // hourly: each person's daily or weekly digest goes out once per period, whichever instance runs first
+  const digest = createDiscussionDigest(connection, { mailer: createOutbox(connection), baseUrl: config.baseUrl, secret: config.sessionSecret });
+  const stopDigests = startDigestTimer(digest, (err) => logger.warn({ err }, 'discussion digest failed'));
   server.listen(config.port, () => {
     logger.info(`SDG Learn listening on http://localhost:${config.port} (${config.env})`);
   });
@@ -81,6 +86,7 @@ async function main() {
     for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
     stopPurge();
     stopAccountsPurge();
+    stopDigests();
     // Requests already accepted get up to DRAIN_MS (a quiz submission on a busy machine takes
     // seconds, not tens of them); the orchestrator's grace period must be longer than this.
     const force = setTimeout(() => {

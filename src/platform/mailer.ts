@@ -10,6 +10,8 @@ export type MailMessage = {
   text: string;
   html?: string;
   attachments?: { filename: string; content: Buffer; contentType?: string }[];
+  /** extra headers, e.g. `List-Unsubscribe` (RFC 2369, 8058) */
+  headers?: Record<string, string>;
 };
 
 export type Mailer = {

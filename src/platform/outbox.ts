@@ -30,6 +30,7 @@ type MessageDoc = {
   text?: string;
   html?: string;
   attachments?: StoredAttachment[];
+  headers?: Record<string, string>;
   state: OutboxState;
   createdAt: Date;
   /** attempts made so far: the next one is number `attempts` */
@@ -80,6 +81,7 @@ export function createOutbox(connection: Connection, clock: () => Date = () => n
         ...(message.text ? { text: message.text } : {}),
         ...(message.html ? { html: message.html } : {}),
         ...(message.attachments?.length ? { attachments: message.attachments } : {}),
+        ...(message.headers ? { headers: message.headers } : {}),
         state: 'queued',
         createdAt: now,
         attempts: 0,
@@ -147,6 +149,7 @@ export function createOutboxWorker(options: {
         subject: message.subject,
         text: message.text ?? '',
         ...(message.html ? { html: message.html } : {}),
+        ...(message.headers ? { headers: message.headers } : {}),
         ...(message.attachments
           ? { attachments: message.attachments.map((a) => ({ ...a, content: Buffer.isBuffer(a.content) ? a.content : Buffer.from(a.content.buffer) })) }
           : {}),

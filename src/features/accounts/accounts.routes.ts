@@ -5,7 +5,7 @@ import type { AccountsService } from './accounts.service';
 import type { AppPassport } from './authentication';
 import { passwordResetController } from './password-reset.controller';
 import type { PasswordResetService } from './password-reset.service';
-import { profileController } from './profile.controller';
+import { type ProfileExtras, profileController } from './profile.controller';
 
 /** Pages with personal data or one-time links are never kept by a browser or a proxy. */
 const noStore: RequestHandler = (_req, res, next) => {
@@ -18,6 +18,7 @@ export function accountsRouter(deps: {
   resets: PasswordResetService;
   passport: AppPassport;
   secureCookies: boolean | 'auto';
+  profileExtras?: ProfileExtras;
 }): Router {
   const router = Router();
   const auth = accountsController(deps);

@@ -11,12 +11,14 @@ import { type AuditLog, auditLogFor } from '../audit';
 import { createAccountEmails } from './accounts.emails';
 import { accountsRouter } from './accounts.routes';
 import { createAccountsService } from './accounts.service';
+import type { ProfileExtras } from './profile.controller';
 import { createAuthentication } from './authentication';
 import { getPasswordResetModel } from './password-reset.model';
 import { createPasswordResetService, purgeExpiredResets } from './password-reset.service';
 import { createPasswordHasher, type HashingCost } from './passwords';
 import { getUserModel, type UserModel } from './user.model';
 
+export type { ProfileExtras } from './profile.controller';
 export { type AccountUser, type AccountsService, createAccountsService, type Profile } from './accounts.service';
 export { createUserSchema, type CreateUserInput } from './accounts.schemas';
 export { countryName, countryOptions } from './countries';
@@ -47,6 +49,8 @@ export function createAccounts(deps: {
   User: UserModel;
   audit: AuditLog;
   limiter: AttemptLimiter;
+  /** what other features add to /profile (the discussion's e-mail choices), as view locals */
+  profileExtras?: ProfileExtras;
 }) {
   const { connection, User, audit, limiter } = deps;
   const hasher = createPasswordHasher(deps.hashing);
@@ -67,7 +71,7 @@ export function createAccounts(deps: {
     service: accounts,
     /** mount right after the session middleware: it sets req.user */
     authentication: middleware,
-    router: accountsRouter({ accounts, resets, passport, secureCookies: deps.secureCookies }),
+    router: accountsRouter({ accounts, resets, passport, secureCookies: deps.secureCookies, profileExtras: deps.profileExtras }),
   };
 }
 

@@ -36,6 +36,7 @@ export function cohortsRouter(deps: {
   verifyCsrf: RequestHandler;
   manage: ReturnType<typeof cohortsController>;
   attempts: ReturnType<typeof attemptGrantsController>;
+  removeLearner: RequestHandler;
 }): Router {
   const { manage } = deps;
   const router = Router();
@@ -54,5 +55,6 @@ export function cohortsRouter(deps: {
   router.post('/trainer/cohorts/:id/trainers/:userId/remove', ...cohort, manage.removeTrainer);
   router.post('/trainer/cohorts/:id/code', ...cohort, manage.newCode);
   router.post('/trainer/cohorts/:id/learners/:userId/attempts', ...cohort, deps.attempts.grant);
+  router.post('/trainer/cohorts/:id/learners/:userId/remove', ...cohort, deps.removeLearner);
   return router;
 }

@@ -10,10 +10,11 @@ import { createCohortEmails } from './cohorts.emails';
 import type { Connection } from 'mongoose';
 import type { AttemptLimiter } from '../../platform/attempt-limiter';
 import type { UserModel } from '../accounts';
-import type { AuditLog } from '../audit';
+import { type AuditLog, auditLogFor } from '../audit';
 import type { ContentService } from '../content';
 import type { AttemptGrants } from '../learning';
 import { attemptGrantsController } from './attempt-grants.controller';
+import { createMembershipService, removeLearnerHandler } from './cohort-membership';
 import { cohortsController } from './cohorts.controller';
 import { cohortModels } from './cohorts.model';
 import { cohortsRouter } from './cohorts.routes';
@@ -25,6 +26,7 @@ export { type CohortMember, type CohortMembersReader, cohortMembersOn } from './
 export { cohortPath, cohortView, type CohortView, formatDay } from './cohort-view';
 export { COHORT_ENROL_PATH } from './cohorts.routes';
 export { attemptLimits } from './attempt-grants.controller';
+export type { CohortAccess, MembershipService } from './cohort-membership';
 
 export function createCohorts(deps: {
   connection: Connection;
@@ -44,7 +46,9 @@ export function createCohorts(deps: {
 }) {
   const { connection, baseUrl } = deps;
   const clock = deps.clock ?? (() => new Date());
-  const cohorts = createCohortsService({ models: cohortModels(connection), User: deps.User, limiter: deps.limiter, audit: deps.audit, clock });
+  const models = cohortModels(connection);
+  const cohorts = createCohortsService({ models, User: deps.User, limiter: deps.limiter, audit: deps.audit, clock });
+  const membership = createMembershipService({ models, audit: deps.audit, clock });
   /** The trainers of every cohort the learner belongs to, each once. */
   async function trainersOfLearner(userId: string) {
     const lists = await Promise.all((await cohorts.cohortIdsOf(userId)).map((id) => cohorts.trainersOf(id)));
@@ -52,14 +56,21 @@ export function createCohorts(deps: {
   }
   return {
     service: cohorts,
+    membership,
     trainersOfLearner,
     router: cohortsRouter({
       cohorts,
       verifyCsrf: deps.verifyCsrf,
       manage: cohortsController({ cohorts, baseUrl, clock, emails: createCohortEmails({ mailer: deps.mailer, i18n: deps.i18n, baseUrl }) }),
       attempts: attemptGrantsController({ cohorts, content: deps.content, grants: deps.grants }),
+      removeLearner: removeLearnerHandler(membership),
     }),
   };
+}
+
+/** Who belongs to which cohort, on its own (the discussion's digest job, outside a request). */
+export function membershipFor(connection: Connection) {
+  return createMembershipService({ models: cohortModels(connection), audit: auditLogFor(connection) });
 }
 
 /** Indexes of the cohort collections; called by ensureIndexes (autoIndex is off on purpose). */

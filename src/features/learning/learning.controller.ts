@@ -51,7 +51,11 @@ export function summarizeProgress(module: PublishedModule, p: ModuleProgress, ln
  * What other features add to the dashboard, asked explicitly (like content's PageExtras): the
  * certificates feature says whether the learner has a certificate to link to.
  */
-export type DashboardExtras = { certificate?: (userId: string) => Promise<{ href: string } | undefined> };
+export type DashboardExtras = {
+  certificate?: (userId: string) => Promise<{ href: string } | undefined>;
+  /** the discussions of the learner's cohorts (features/discussion) */
+  discussions?: (userId: string) => Promise<{ name: string; href: string }[]>;
+};
 
 export function learningController(deps: {
   content: ContentService;
@@ -136,6 +140,7 @@ export function learningController(deps: {
         next: nextStepView(modules, all, lastLesson, lng),
         courseCompleted: courseCompletion?.completedAt,
         certificate,
+        cohortDiscussions: (await deps.dashboard?.discussions?.(userId(req))) ?? [],
       });
     },
 

@@ -16,6 +16,7 @@ import { createPlansService } from './plans.service';
 
 export { planModels } from './plans.model';
 export type { PlansService } from './plans.service';
+export { type PlanSharing, planSharing } from './plan-share';
 
 export function createPlans(deps: {
   connection: Connection;
