@@ -8,12 +8,12 @@ import { createAccounts } from './features/accounts';
 import { createAdmin } from './features/admin';
 import { ADMIN_CONTENT_UPLOAD_PATH, createAdminContent } from './features/admin-content';
 import { createCertificates } from './features/certificates';
-import { contentRouter, createContentService } from './features/content';
+import { contentRouter, createContentService, type PublishedModule } from './features/content';
 import { COHORT_ENROL_PATH, createCohorts } from './features/cohorts';
 import { createHandbooks } from './features/handbook';
 import { homeRouter } from './features/home';
 import { offlineRouter } from './features/offline';
-import { createPlans } from './features/plans';
+import { createPlans, planRecordsOn } from './features/plans';
 import { createLearning, createLearningEvents, type LearningEvents } from './features/learning';
 import { requireRight } from './platform/auth-guards';
 import { errorHandler, notFoundHandler } from './platform/error-handler';
@@ -70,7 +70,8 @@ export function createApp(deps: AppDeps): Express {
   });
   const content = createContentService({ connection, refreshMs: deps.contentRefreshMs });
   const events = deps.events ?? createLearningEvents((err) => logger.error({ err }, 'course completion listener failed'));
-  const learning = createLearning({ connection, content, events });
+  // a module's completion may require its worksheet finished: learning reads plans' records for it
+  const learning = createLearning({ connection, content, events, worksheets: planRecordsOn(connection) });
   const handbooks = createHandbooks({ connection, content, i18n, onError: (err) => logger.error({ err }, 'handbook rendering failed') });
   const certificates = createCertificates({
     connection,
@@ -145,7 +146,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(certificates.router);
   const cohorts = createCohorts({ connection, content, baseUrl: config.baseUrl, verifyCsrf: csrf.verifyParsedForm });
   const onMailError = (err: unknown) => logger.error({ err }, 'plan feedback e-mail failed');
-  app.use(createPlans({ connection, content, cohorts: cohorts.service, mailer, i18n, baseUrl: config.baseUrl, onMailError }).router);
+  const onWorksheetFinished = (userId: string, module: PublishedModule) => learning.progress.checkModuleCompletion(userId, module);
+  app.use(createPlans({ connection, content, cohorts: cohorts.service, mailer, i18n, baseUrl: config.baseUrl, onMailError, onWorksheetFinished }).router);
   app.use(cohorts.router);
   for (const router of deps.extraRouters ?? []) app.use(router);
 

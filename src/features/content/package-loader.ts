@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { type Lang, LANGS, type Localized, moduleSchema, type QuizYaml, quizSchema, stableId } from './content.schemas';
+import { type Lang, LANGS, type Localized, type ModuleCompletionRule, moduleSchema, type QuizYaml, quizSchema, stableId } from './content.schemas';
 import { analyzeMarkdown } from './markdown';
 import { sniffMedia } from './media-types';
 import { normalizeLessonHeadings } from './lesson-headings';
@@ -34,6 +34,8 @@ export type ParsedModule = {
   contentHash: string;
   /** the module's worksheet (worksheet.yaml), when it has one */
   worksheet?: WorksheetYaml;
+  /** module.yaml's `completion`: `worksheet: required` makes a finished worksheet part of completing the module */
+  completion?: ModuleCompletionRule;
   /** module.yaml, quiz.yaml (and worksheet.yaml) as written, so an export gives back the same files (and the same hash) */
   sources: { moduleYaml: string; quizYaml: string; worksheetYaml?: string };
   /** where worksheet.yaml prefills from another module: checked against the other modules by checkWorksheetRefs */
@@ -125,6 +127,11 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
   const worksheet =
     typeof worksheetSource === 'string' ? parseYaml('worksheet.yaml', worksheetSource, worksheetSchema, errors) : undefined;
   const worksheetRefs = worksheet && typeof worksheetSource === 'string' ? refsOf(worksheet, worksheetSource) : [];
+  if (meta?.completion?.worksheet === 'required' && worksheetSource === undefined && typeof moduleSource === 'string') {
+    const message = 'requires a finished worksheet to complete the module (completion.worksheet: required), but the package has no worksheet.yaml';
+    const where = { line: lineOf(moduleSource, ['completion', 'worksheet']), field: 'completion.worksheet' };
+    errors.push(packageError('module.yaml', 'worksheetRequiredMissing', message, undefined, where));
+  }
   if (meta) {
     for (const ref of worksheetRefs.filter((r) => r.from.split('.')[0] === meta.id)) {
       const message = `prefills from "${ref.from}", its own module: "from" names an earlier module's field`;
@@ -223,11 +230,19 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
       media,
       contentHash: hashFiles(stored),
       ...(worksheet ? { worksheet } : {}),
+      ...(meta.completion ? { completion: meta.completion } : {}),
       sources: { moduleYaml: moduleSource, quizYaml: quizSource, ...(typeof worksheetSource === 'string' ? { worksheetYaml: worksheetSource } : {}) },
       worksheetRefs,
       warnings: [...warnings, ...checkQuestionBank(quiz)],
     },
   };
+}
+
+/** The line a node of a YAML source starts on, if it is there. */
+function lineOf(source: string, path: (string | number)[]): number | undefined {
+  const lineCounter = new LineCounter();
+  const node = parseDocument(source, { lineCounter }).getIn(path, true) as Node | undefined;
+  return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
 }
 
 /** The `from:` references of a valid worksheet, each with the line it is written on. */

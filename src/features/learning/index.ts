@@ -4,7 +4,7 @@ import { currentLanguage } from '../../platform/i18n';
 import type { ContentService, PublishedModule } from '../content';
 import { learningController, summarizeProgress } from './learning.controller';
 import type { LearningEvents } from './learning.events';
-import { createLearnerRecords } from './learner-records';
+import { createLearnerRecords, type FinishedWorksheetsReader } from './learner-records';
 import { learningModels } from './learning.models';
 import { learningRouter } from './learning.routes';
 import { createProgressService } from './progress.service';
@@ -13,24 +13,31 @@ import { createQuizService } from './quiz.service';
 export { createLearningEvents, type CourseCompleted, type LearningEvents } from './learning.events';
 export { learningModels, type LearningModels } from './learning.models';
 export type { ProgressService, ModuleProgress, ModuleStatus } from './progress.service';
-export { moduleStatus } from './progress.service';
+export { moduleStatus, shapeOf } from './progress.service';
 export {
   createLearnerRecords,
+  type FinishedWorksheetsReader,
   foldModule,
   lastActivity,
+  needsWorksheets,
   type GradedAnswers,
   type LearnerRecords,
   type LearnerRecordsReader,
   type ModuleShape,
+  type WorksheetFinish,
 } from './learner-records';
 
-/** The learning records' read functions on this connection, for features that report on learners. */
-export const learnerRecordsOn = (connection: Connection) => createLearnerRecords(learningModels(connection));
+/**
+ * The learning records' read functions on this connection, for features that report on learners;
+ * `worksheets` reads the finished worksheets that a module's completion may require (plans' records).
+ */
+export const learnerRecordsOn = (connection: Connection, worksheets: FinishedWorksheetsReader) =>
+  createLearnerRecords(learningModels(connection), worksheets);
 
 /** Wires the learning loop: progress, quizzes, the dashboard, and the progress shown on content pages. */
-export function createLearning(deps: { connection: Connection; content: ContentService; events: LearningEvents }) {
+export function createLearning(deps: { connection: Connection; content: ContentService; events: LearningEvents; worksheets: FinishedWorksheetsReader }) {
   const models = learningModels(deps.connection);
-  const progress = createProgressService({ models, content: deps.content, events: deps.events });
+  const progress = createProgressService({ models, content: deps.content, events: deps.events, worksheets: deps.worksheets });
   const quizzes = createQuizService({ models, content: deps.content, progress });
   const controller = learningController({ content: deps.content, progress, quizzes });
 

@@ -1,22 +1,36 @@
 import { NotFoundError } from '../../platform/errors';
-import type { ContentService, PublishedModule } from '../content';
+import { type ContentService, type PublishedModule, requiresWorksheet } from '../content';
 import type { LearningEvents } from './learning.events';
-import { createLearnerRecords, foldModule, type ModuleProgress, type ModuleShape } from './learner-records';
+import {
+  createLearnerRecords,
+  type FinishedWorksheetsReader,
+  foldModule,
+  type ModuleProgress,
+  type ModuleShape,
+  needsWorksheets,
+} from './learner-records';
 import { isDuplicateKey, type LearningModels } from './learning.models';
 
 export type { ModuleProgress, ModuleStatus } from './learner-records';
 export { moduleStatus } from './learner-records';
 
-const shapeOf = (module: PublishedModule): ModuleShape => ({ moduleId: module.moduleId, lessonIds: module.lessons.map((l) => l.id) });
+/** A module as the fold needs it; `content` modules carry their completion rule from module.yaml. */
+export const shapeOf = (module: PublishedModule): ModuleShape => ({
+  moduleId: module.moduleId,
+  lessonIds: module.lessons.map((l) => l.id),
+  ...(requiresWorksheet(module) ? { worksheetRequired: true } : {}),
+});
 
 export function createProgressService(deps: {
   models: LearningModels;
   content: ContentService;
   events: LearningEvents;
+  /** the plans feature's finished worksheets, for modules whose completion requires one */
+  worksheets: FinishedWorksheetsReader;
   clock?: () => Date;
 }) {
-  const { models, content, events } = deps;
-  const records = createLearnerRecords(models);
+  const { models, content, events, worksheets } = deps;
+  const records = createLearnerRecords(models, worksheets);
   const clock = deps.clock ?? (() => new Date());
 
   async function insertIgnoringDuplicate(insert: () => Promise<unknown>): Promise<boolean> {
@@ -42,7 +56,11 @@ export function createProgressService(deps: {
     }
   }
 
-  /** A module is complete when all its lessons are done and its quiz is passed. */
+  /**
+   * A module is complete when all its lessons are done and its quiz is passed, and, when module.yaml
+   * says `completion: { worksheet: required }`, its worksheet has been marked finished. Checked
+   * after each of the three (a lesson marked complete, a quiz passed, a worksheet finished).
+   */
   async function checkModuleCompletion(userId: string, module: PublishedModule) {
     const done = new Set(
       (await models.LessonCompletion.find({ userId, moduleId: module.moduleId }, { lessonId: 1 }).lean()).map((l) => l.lessonId),
@@ -51,6 +69,7 @@ export function createProgressService(deps: {
     if (!lessonIds.every((id) => done.has(id))) return;
     const passing = await models.QuizGrade.findOne({ userId, moduleId: module.moduleId, passed: true }).sort({ gradedAt: 1 }).lean();
     if (!passing) return;
+    if (requiresWorksheet(module) && (await worksheets.finishedOf(userId, module.moduleId)).length === 0) return;
     await insertIgnoringDuplicate(() =>
       models.ModuleCompletion.create({
         userId,
@@ -74,13 +93,16 @@ export function createProgressService(deps: {
 
   /** The learner's progress in one module: one query per collection, keyed by learner and module. */
   async function moduleProgress(userId: string, module: PublishedModule): Promise<ModuleProgress> {
-    return foldModule(await records.ofLearner(userId, module.moduleId), shapeOf(module));
+    const shape = shapeOf(module);
+    return foldModule(await records.ofLearner(userId, module.moduleId, { worksheets: shape.worksheetRequired }), shape);
   }
 
   /** The learner's progress in every module: one query per collection for the whole course. */
   async function courseProgress(userId: string) {
-    const [modules, mine] = await Promise.all([content.modules(), records.ofLearner(userId)]);
-    const progress = modules.map((m) => foldModule(mine, shapeOf(m)));
+    const modules = await content.modules();
+    const shapes = modules.map(shapeOf);
+    const mine = await records.ofLearner(userId, undefined, { worksheets: needsWorksheets(shapes) });
+    const progress = shapes.map((shape) => foldModule(mine, shape));
     return { modules, progress, courseCompletion: mine.courseCompletion };
   }
 

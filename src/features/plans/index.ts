@@ -12,10 +12,11 @@ import type { ContentService } from '../content';
 import { plansController } from './plans.controller';
 import { planModels } from './plans.models';
 import { plansRouter } from './plans.routes';
-import { createPlansService } from './plans.service';
+import { createPlansService, type WorksheetModule } from './plans.service';
 
 export { planModels } from './plans.models';
-export type { PlansService } from './plans.service';
+export type { PlansService, WorksheetModule } from './plans.service';
+export { createPlanRecords, type FinishedWorksheet, planFigures, type PlanRecords, planRecordsOn } from './plan-records';
 
 export function createPlans(deps: {
   connection: Connection;
@@ -25,6 +26,8 @@ export function createPlans(deps: {
   i18n: I18n;
   baseUrl: string;
   onMailError?: (err: unknown) => void;
+  /** a finished worksheet may complete its module (module.yaml `completion: { worksheet: required }`) */
+  onWorksheetFinished?: (userId: string, module: WorksheetModule) => Promise<void>;
 }) {
   const service = createPlansService({ ...deps, models: planModels(deps.connection), User: getUserModel(deps.connection) });
   return {
