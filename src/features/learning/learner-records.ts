@@ -141,6 +141,7 @@ export function lastActivity(records: LearnerRecords): Date | undefined {
     ...records.attempts.map((a) => a.startedAt),
     ...records.grades.map((g) => g.gradedAt),
     ...records.moduleCompletions.map((c) => c.completedAt),
+    ...records.worksheets.map((w) => w.finishedAt),
     records.courseCompletion?.completedAt,
   ];
   return dates.reduce<Date | undefined>((max, d) => (d instanceof Date && (!max || d > max) ? d : max), undefined);

@@ -14,7 +14,7 @@ import { isDuplicateKey, type LearningModels } from './learning.models';
 export type { ModuleProgress, ModuleStatus } from './learner-records';
 export { moduleStatus } from './learner-records';
 
-/** A module as the fold needs it; `content` modules carry their completion rule from module.yaml. */
+/** A module as the fold needs it: its lessons, and whether its module.yaml requires the worksheet finished. */
 export const shapeOf = (module: PublishedModule): ModuleShape => ({
   moduleId: module.moduleId,
   lessonIds: module.lessons.map((l) => l.id),

@@ -141,9 +141,9 @@ export function createPlansService(deps: {
     },
 
     /**
-     * A cohort's learners with whether each shares their plan and how many worksheets they finished:
-     * the same queries for 3 learners or 300 (names, sharing and finished worksheets are each read
-     * for IN_CHUNK learners at a time), never a query per learner.
+     * A cohort's learners with whether each shares their plan and how many worksheets they finished.
+     * Names, sharing and finished worksheets are each read with one `$in` per IN_CHUNK (250)
+     * learners: the same queries for 3 learners or 250, never a query per learner.
      */
     async cohortPlans(actor: Actor, cohortId: string) {
       const cohort = await cohorts.findFor(actor, cohortId);
