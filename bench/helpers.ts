@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +21,8 @@ export async function benchDatabase(name: string) {
   await ensureIndexes(connection);
   return {
     connection,
+    /** the local database server's process id (undefined on MONGODB_URI) */
+    serverPid: () => local?.pid?.(),
     async close() {
       await connection.close();
       await local?.stop();
@@ -95,6 +98,29 @@ export async function login(url: string, email: string, password: string): Promi
   return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') || first;
 }
 
+/** CPU seconds a process has used so far, from /proc (0 when it cannot be read). */
+function processCpuSeconds(pid: number): number {
+  try {
+    // fields 14 and 15 of /proc/<pid>/stat: user and system time in clock ticks (100 per second)
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU seconds used so far by this process and by the other processes named (the database server,
+ * an app server of its own). On a machine others share, throughput swings with their load; the CPU
+ * an operation costs does not, so benchmarks report it next to their rates.
+ */
+export function cpuSeconds(...pids: (number | undefined)[]): { own: number; others: number; total: number } {
+  const own = process.cpuUsage();
+  const mine = (own.user + own.system) / 1e6;
+  const others = pids.reduce<number>((sum, pid) => sum + (pid ? processCpuSeconds(pid) : 0), 0);
+  return { own: mine, others, total: mine + others };
+}
+
 export function ratio(a: number, b: number): string {
   return (a / b).toFixed(3);
 }
@@ -140,6 +166,7 @@ export async function spawnServer(connection: Connection) {
   }
   return {
     url,
+    pid: child.pid,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

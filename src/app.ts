@@ -4,21 +4,23 @@ import type { Connection } from 'mongoose';
 import pinoHttp from 'pino-http';
 import crypto from 'node:crypto';
 import type { Config } from './config';
-import { createAccounts } from './features/accounts';
+import { createAccounts, getUserModel } from './features/accounts';
 import { createAdmin } from './features/admin';
 import { ADMIN_CONTENT_UPLOAD_PATH, createAdminContent } from './features/admin-content';
 import { createCertificates } from './features/certificates';
 import { contentRouter, createContentService, type PublishedModule } from './features/content';
+import { auditLogFor } from './features/audit';
+import { createCohortReports } from './features/cohort-reports';
 import { COHORT_ENROL_PATH, createCohorts } from './features/cohorts';
 import { createHandbooks } from './features/handbook';
 import { homeRouter } from './features/home';
 import { offlineRouter } from './features/offline';
 import { createPlans, planRecordsOn } from './features/plans';
 import { createLearning, createLearningEvents, type LearningEvents } from './features/learning';
+import { createAttemptLimiter } from './platform/attempt-limiter';
 import { requireRight } from './platform/auth-guards';
 import { errorHandler, notFoundHandler } from './platform/error-handler';
 import { plainCookies } from './platform/cookies';
-import { createAttemptLimiter } from './platform/attempt-limiter';
 import { requireDatabase } from './platform/database';
 import { redactUrl } from './platform/log-redaction';
 import { flashMessages } from './platform/flash';
@@ -60,6 +62,10 @@ export function createApp(deps: AppDeps): Express {
   // the package upload is multipart: its route checks the token once multer has read the form
   const csrf = createCsrf({ multipartPaths: [ADMIN_CONTENT_UPLOAD_PATH, COHORT_ENROL_PATH] });
   const mailer = deps.mailer ?? createOutbox(connection);
+  // shared collaborators, built once here and handed to the features that need them
+  const audit = auditLogFor(connection);
+  const User = getUserModel(connection);
+  const limiter = createAttemptLimiter(connection);
   const accounts = createAccounts({
     connection,
     i18n,
@@ -67,21 +73,26 @@ export function createApp(deps: AppDeps): Express {
     baseUrl: config.baseUrl,
     hashing: config.passwordHashing,
     secureCookies: config.secureCookies,
+    User,
+    audit,
+    limiter,
   });
   const content = createContentService({ connection, refreshMs: deps.contentRefreshMs });
   const events = deps.events ?? createLearningEvents((err) => logger.error({ err }, 'course completion listener failed'));
-  // a module's completion may require its worksheet finished: learning reads plans' records for it
-  const learning = createLearning({ connection, content, events, worksheets: planRecordsOn(connection) });
   const handbooks = createHandbooks({ connection, content, i18n, onError: (err) => logger.error({ err }, 'handbook rendering failed') });
   const certificates = createCertificates({
     connection,
     content,
     events,
+    User,
+    audit,
     i18n,
     mailer,
     logger,
     config: { baseUrl: config.baseUrl, dataDir: config.dataDir, ...config.certificates },
   });
+  // a module's completion may require its worksheet finished: learning reads plans' records for it
+  const learning = createLearning({ connection, content, events, dashboard: certificates.dashboard, worksheets: planRecordsOn(connection) });
 
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
@@ -113,7 +124,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(compression());
   app.use('/static', express.static(publicDir, { maxAge: production ? '7d' : 0, index: false }));
   app.use(requireDatabase(connection));
-  app.use(capPostsPerAddress(createAttemptLimiter(connection), deps.postCap));
+  app.use(capPostsPerAddress(deps.postCap));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(plainCookies());
@@ -128,8 +139,8 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(homeRouter());
   app.use(accounts.router);
-  app.use(createAdmin(connection).router);
-  app.use(createAdminContent({ connection, content, verifyCsrf: csrf.verifyParsedForm }).router);
+  app.use(createAdmin({ connection, User, audit }).router);
+  app.use(createAdminContent({ content, audit, verifyCsrf: csrf.verifyParsedForm }).router);
   app.use(offlineRouter());
   app.use(handbooks.router);
   app.use(
@@ -141,14 +152,15 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
-  app.use(certificates.dashboardHook); // before learning's /dashboard: it sets the certificate link
   app.use(learning.router(requireRight('learn')));
   app.use(certificates.router);
-  const cohorts = createCohorts({ connection, content, baseUrl: config.baseUrl, verifyCsrf: csrf.verifyParsedForm });
+  const cohorts = createCohorts({ connection, baseUrl: config.baseUrl, User, audit, limiter, verifyCsrf: csrf.verifyParsedForm });
+  const cohortReports = createCohortReports({ connection, content, cohorts: cohorts.service, User, baseUrl: config.baseUrl });
   const onMailError = (err: unknown) => logger.error({ err }, 'plan feedback e-mail failed');
   const onWorksheetFinished = (userId: string, module: PublishedModule) => learning.progress.checkModuleCompletion(userId, module);
-  app.use(createPlans({ connection, content, cohorts: cohorts.service, mailer, i18n, baseUrl: config.baseUrl, onMailError, onWorksheetFinished }).router);
+  app.use(createPlans({ connection, content, cohorts: cohorts.service, User, mailer, i18n, baseUrl: config.baseUrl, onMailError, onWorksheetFinished }).router);
   app.use(cohorts.router);
+  app.use(cohortReports.router);
   for (const router of deps.extraRouters ?? []) app.use(router);
 
   app.use(notFoundHandler);

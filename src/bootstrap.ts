@@ -3,7 +3,7 @@ import { prepareAccountsDatabase } from './features/accounts';
 import { createAuditIndexes } from './features/audit';
 import { createCertificateIndexes } from './features/certificates';
 import { createCohortIndexes } from './features/cohorts';
-import { contentModels, createContentService, formatPackageError, InvalidContentError } from './features/content';
+import { createContentIndexes, createContentService, formatPackageError, InvalidContentError } from './features/content';
 import { learningModels } from './features/learning';
 import { createPlanIndexes } from './features/plans';
 import type { Logger } from './platform/logger';
@@ -17,7 +17,7 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
   await connection.collection('sessions').createIndex({ 'session.passport.user': 1 });
   await prepareAccountsDatabase(connection);
   await createAuditIndexes(connection);
-  for (const model of Object.values(contentModels(connection))) await model.createIndexes();
+  await createContentIndexes(connection);
   for (const model of Object.values(learningModels(connection))) await model.createIndexes();
   await createCertificateIndexes(connection);
   await createCohortIndexes(connection);

@@ -2,16 +2,13 @@
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Connection } from 'mongoose';
-import { prepareDatabase } from './bootstrap';
 import { type Config, ConfigError, loadConfig } from './config';
-import { accountsServiceFor, createUserSchema } from './features/accounts';
-import { createContentService, formatPackageError, InvalidContentError } from './features/content';
-import { buildFerretDb, connectWithRetry, LocalDatabaseUnavailable } from './platform/database';
-import { createI18n } from './platform/i18n';
 import { createLogger, type Logger } from './platform/logger';
-import { modulesDir } from './platform/paths';
-import { purgeExpiredSessions } from './platform/session';
-import { openDatabase } from './server';
+
+/*
+ * The command line loads only what the command it runs needs (each `run` imports its own parts), so
+ * `help` and `build-localdb` start without the web app, its features or the database driver.
+ */
 
 type Context = { config: Config; connection: Connection; logger: Logger; args: string[]; out: (line: string) => void };
 type Command = {
@@ -28,9 +25,10 @@ const commands: Record<string, Command> = {
     summary: 'Build the local FerretDB database now (otherwise built on first start)',
     usage: 'build-localdb',
     needsDatabase: false,
-    async run({ logger, out }) {
+    async run({ config, logger, out }) {
+      const { buildFerretDb } = await import('./platform/database/ferretdb-build');
       const started = Date.now();
-      const binary = await buildFerretDb({ info: (m) => logger.info(m), warn: (m) => logger.warn(m) });
+      const binary = await buildFerretDb({ info: (m) => logger.info(m), warn: (m) => logger.warn(m) }, config.localDbCache);
       out(`local database ready: ${binary} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       return 0;
     },
@@ -48,6 +46,8 @@ const commands: Record<string, Command> = {
     summary: 'Validate modules/ and load it into the database (new versions are published)',
     usage: 'seed',
     async run({ connection, out }) {
+      const { createContentService, formatPackageError, InvalidContentError } = await import('./features/content');
+      const { modulesDir } = await import('./platform/paths');
       const content = createContentService({ connection });
       try {
         for (const r of await content.seedFromFolder(modulesDir)) {
@@ -77,6 +77,8 @@ const commands: Record<string, Command> = {
         out(`${(err as Error).message}\nusage: npm run cli -- ${commands['create-user']!.usage}`);
         return 64;
       }
+      const { accountsServiceFor, createUserSchema } = await import('./features/accounts');
+      const { createI18n } = await import('./platform/i18n');
       const password = await readPassword();
       const form = createUserSchema.safeParse({ ...options, language: options.language ?? 'en', password });
       const t = createI18n().getFixedT('en');
@@ -97,6 +99,7 @@ const commands: Record<string, Command> = {
     summary: 'Delete expired sessions now (the server also does it every 15 minutes)',
     usage: 'purge-sessions',
     async run({ connection, out }) {
+      const { purgeExpiredSessions } = await import('./platform/session');
       out(`deleted ${await purgeExpiredSessions(connection)} expired sessions`);
       return 0;
     },
@@ -130,12 +133,14 @@ export async function runCli(argv: string[], out = (l: string) => console.log(l)
     help(out);
     return name && name !== 'help' && name !== '--help' ? 64 : 0;
   }
-  const config = loadConfig(process.env);
-  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const config = loadConfig(process.env, { logLevel: 'warn' });
+  const logger = createLogger(config.logLevel);
   const log = { info: (m: string) => logger.info(m), warn: (m: string) => logger.warn(m) };
   if (command.needsDatabase === false) {
     return command.run({ config, connection: undefined as unknown as Connection, logger, args, out });
   }
+  const { connectWithRetry, openDatabase } = await import('./platform/database');
+  const { prepareDatabase } = await import('./bootstrap');
   const db = await openDatabase(config, log);
   const connection = await connectWithRetry(db.uri, { dbName: db.dbName, log: logger, attempts: 3 });
   try {
@@ -153,7 +158,7 @@ if (require.main === module) {
     .then((code) => process.exit(code))
     .catch((err) => {
       if (err instanceof ConfigError) console.error(`Configuration error: ${err.problems.join('; ')}`);
-      else if (err instanceof LocalDatabaseUnavailable) console.error(err.message);
+      else if (err instanceof Error && err.name === 'LocalDatabaseUnavailable') console.error(err.message);
       else console.error(err instanceof Error ? err.message : err);
       process.exit(1);
     });

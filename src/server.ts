@@ -3,7 +3,7 @@ import net from 'node:net';
 import type { Connection } from 'mongoose';
 import { createApp } from './app';
 import { type Config, ConfigError, configWarnings, loadConfig } from './config';
-import { connectWithRetry, type LocalDatabase, LocalDatabaseUnavailable, startLocalDatabase } from './platform/database';
+import { connectWithRetry, type LocalDatabase, LocalDatabaseUnavailable, openDatabase } from './platform/database';
 import { createLogger } from './platform/logger';
 import { createMailer } from './platform/mailer';
 import { createOutboxWorker } from './platform/outbox';
@@ -15,17 +15,6 @@ const DRAIN_MS = 25_000;
 
 /** How long a keep-alive connection that is idle at SIGTERM may still bring a request. */
 const IDLE_GRACE_MS = 1000;
-
-/** Where the database comes from: MONGODB_URI, or the local server for DATA_DIR. */
-export async function openDatabase(config: Config, log: { info(m: string): void; warn(m: string): void }) {
-  let local: LocalDatabase | undefined;
-  let uri = config.mongodbUri;
-  if (!uri) {
-    local = await startLocalDatabase({ dataDir: config.dataDir, log });
-    uri = local.uri;
-  }
-  return { uri, local, dbName: config.databaseName };
-}
 
 async function main() {
   let config: Config;

@@ -21,6 +21,7 @@ export const envSchema = z
       .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a mongodb:// or mongodb+srv:// connection string')
       .optional(),
     DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
+    LOCALDB_CACHE: z.string().trim().optional(),
     BASE_URL: z.url({ error: 'must be an absolute http(s) URL' }).optional(),
     SESSION_SECRET: z.string().optional(),
     LOG_LEVEL: z

@@ -6,6 +6,8 @@ export type Config = Readonly<{
   port: number;
   mongodbUri: string | undefined;
   dataDir: string;
+  /** where the local database's built FerretDB binary is kept (LOCALDB_CACHE); unset = node_modules/.cache */
+  localDbCache: string | undefined;
   baseUrl: string;
   sessionSecret: string;
   logLevel: string;
@@ -53,7 +55,8 @@ const DEV_SECRET = 'sdg-learn-development-secret-not-for-production';
 const HASHING = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 const TEST_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
-export function loadConfig(env: NodeJS.ProcessEnv): Config {
+/** `defaults` are for what differs by entry point (the command line logs only warnings unless LOG_LEVEL says otherwise). */
+export function loadConfig(env: NodeJS.ProcessEnv, defaults: { logLevel?: string } = {}): Config {
   // Empty strings from `FOO= npm start` mean "unset", as a shell user expects.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
@@ -68,9 +71,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     port: e.PORT,
     mongodbUri: e.MONGODB_URI,
     dataDir: path.resolve(e.DATA_DIR),
+    localDbCache: e.LOCALDB_CACHE ? path.resolve(e.LOCALDB_CACHE) : undefined,
     baseUrl,
     sessionSecret: e.SESSION_SECRET ?? DEV_SECRET,
-    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    logLevel: e.LOG_LEVEL ?? defaults.logLevel ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     trustProxy,
     secureCookies: baseUrl.startsWith('https://') ? true : trustProxy ? 'auto' : false,
     databaseName: (e.MONGODB_URI && databaseNamedIn(e.MONGODB_URI)) || DEFAULT_DATABASE,

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
+import ipaddr from 'ipaddr.js';
 import type { Connection } from 'mongoose';
-import { isDuplicateKey } from './database';
+import { insertOnce } from './database';
 
 /**
  * Limits repeated attempts (failed logins, reset requests, registrations) across every app instance.
@@ -49,15 +50,7 @@ const slotId = (key: string, window: number, n: number) => `${key}#${window}#${n
 export function createAttemptLimiter(connection: Connection, clock: () => Date = () => new Date()): AttemptLimiter {
   const attempts = () => connection.collection<Attempt>(ATTEMPTS_COLLECTION);
 
-  async function insertSlot(doc: Attempt): Promise<boolean> {
-    try {
-      await attempts().insertOne(doc);
-      return true;
-    } catch (err) {
-      if (isDuplicateKey(err)) return false;
-      throw err;
-    }
-  }
+  const insertSlot = (doc: Attempt): Promise<boolean> => insertOnce(() => attempts().insertOne(doc));
 
   /** The id of the slot taken for `limit` in the current window, or undefined when all of them are held. */
   async function takeSlot(limit: Limit, now: Date): Promise<string | undefined> {
@@ -121,17 +114,13 @@ export async function purgeExpiredAttempts(connection: Connection, now = new Dat
  * an IPv6 address by its /64 network, since one subscriber usually holds a whole /64.
  */
 export function ipBucket(ip: string): string {
-  const address = ip.split('%')[0]!.toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
-  if (mapped) return mapped[1]!;
-  if (!address.includes(':')) return address;
-  const [head = '', tail = ''] = address.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = address.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
-  return `${groups
+  if (!ipaddr.isValid(ip)) return ip;
+  const address = ipaddr.parse(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  const v6 = address as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+  return `${v6.parts
     .slice(0, 4)
-    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .map((g) => g.toString(16))
     .join(':')}::/64`;
 }
-

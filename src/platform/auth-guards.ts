@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ForbiddenError, UnauthorizedError } from './errors';
 import { safeLocalPath } from './local-path';
-import { can, type Right, type Role } from './roles';
+import { can, type Right } from './roles';
 
 /**
  * Sends an anonymous visitor to log in and come back. Browsers get a redirect to
@@ -32,18 +32,6 @@ export function requireRight(right: Right): RequestHandler {
       return;
     }
     if (!can(req.user.role, right)) throw new ForbiddenError();
-    next();
-  };
-}
-
-/** Lets through users with one of `roles`. Prefer `requireRight`: it keeps the rules in roles.ts. */
-export function requireRole(...roles: Role[]): RequestHandler {
-  return (req, res, next) => {
-    if (!req.user) {
-      toLogin(req, res);
-      return;
-    }
-    if (!roles.includes(req.user.role)) throw new ForbiddenError();
     next();
   };
 }

@@ -41,16 +41,6 @@ export class ConflictError extends AppError {
     super(409, 'CONFLICT', messageKey);
   }
 }
-export class PayloadTooLargeError extends AppError {
-  constructor(messageKey = 'errors:tooLarge') {
-    super(413, 'PAYLOAD_TOO_LARGE', messageKey);
-  }
-}
-export class UnprocessableError extends AppError {
-  constructor(messageKey = 'errors:unprocessable') {
-    super(422, 'UNPROCESSABLE', messageKey);
-  }
-}
 export class TooManyRequestsError extends AppError {
   constructor(messageKey = 'errors:tooManyRequests') {
     super(429, 'TOO_MANY_REQUESTS', messageKey);

@@ -5,6 +5,9 @@
 export const ROLES = ['learner', 'trainer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Who is acting, as services see the signed-in user (never `req`); a service asks for the fields it needs. */
+export type Actor = { id: string; email: string; role: Role };
+
 export const RIGHTS = [
   /** read modules, take quizzes, earn a certificate */
   'learn',
@@ -28,10 +31,6 @@ const RIGHTS_BY_ROLE: Readonly<Record<Role, readonly Right[]>> = {
   trainer: ['learn', 'cohorts.manage'],
   admin: ['learn', 'cohorts.manage', 'cohorts.all', 'content.manage', 'users.manage', 'audit.read', 'certificates.manage'],
 };
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
 
 export function rightsOf(role: Role): readonly Right[] {
   return RIGHTS_BY_ROLE[role] ?? [];

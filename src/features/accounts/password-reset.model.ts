@@ -1,3 +1,4 @@
+import { modelOn } from '../../platform/database/models';
 import { type Connection, type Model, Schema, type Types } from 'mongoose';
 
 /**
@@ -25,8 +26,5 @@ passwordResetSchema.index({ userId: 1 });
 passwordResetSchema.index({ expiresAt: 1 });
 
 export function getPasswordResetModel(connection: Connection): PasswordResetModel {
-  return (
-    (connection.models.PasswordReset as PasswordResetModel | undefined) ??
-    connection.model<PasswordResetRecord>('PasswordReset', passwordResetSchema)
-  );
+  return modelOn<PasswordResetRecord>(connection, 'PasswordReset', passwordResetSchema);
 }

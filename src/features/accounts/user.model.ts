@@ -1,3 +1,4 @@
+import { modelOn } from '../../platform/database/models';
 import { type Connection, type HydratedDocument, type Model, Schema, type Types } from 'mongoose';
 import { LANGUAGES, type Language } from '../../platform/i18n';
 import { ROLES, type Role } from '../../platform/roles';
@@ -55,5 +56,5 @@ userSchema.index({ createdAt: -1, _id: -1 });
 
 /** The User model on this connection (each test database has its own connection). */
 export function getUserModel(connection: Connection): UserModel {
-  return (connection.models.User as UserModel | undefined) ?? connection.model<UserRecord>('User', userSchema);
+  return modelOn<UserRecord>(connection, 'User', userSchema);
 }

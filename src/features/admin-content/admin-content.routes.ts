@@ -1,21 +1,15 @@
 import { type RequestHandler, Router } from 'express';
 import { requireRight } from '../../platform/auth-guards';
-import { receiveUpload } from '../../platform/uploads';
+import { noStore } from '../../platform/no-store';
+import { multipartForm } from '../../platform/uploads';
 import { adminContentController } from './admin-content.controller';
 import { CONTENT_PATH } from './admin-content.paths';
 import type { AdminContentService } from './admin-content.service';
 import { previewController } from './preview.controller';
 import type { ZipLimits } from './package-zip';
 
-const noStore: RequestHandler = (_req, res, next) => {
-  res.setHeader('Cache-Control', 'no-store');
-  next();
-};
-
 /** The package form: the token, the file (field `package`) and nothing much else. */
-function receivePackage(limits: ZipLimits): RequestHandler {
-  return receiveUpload({ field: 'package', maxFileBytes: limits.maxPackageBytes, maxFields: 4, maxFieldBytes: 1024 });
-}
+const packageForm = (limits: ZipLimits) => ({ field: 'package', maxFileBytes: limits.maxPackageBytes, maxFields: 4, maxFieldBytes: 1024 });
 
 /** `verifyCsrf` checks the token of a multipart form once multer has parsed it (see platform/security.ts). */
 export function adminContentRouter(deps: { service: AdminContentService; verifyCsrf: RequestHandler }): Router {
@@ -26,7 +20,7 @@ export function adminContentRouter(deps: { service: AdminContentService; verifyC
   const version = `${CONTENT_PATH}/:module/versions/:version`;
 
   router.get(CONTENT_PATH, manage, noStore, c.list);
-  router.post(CONTENT_PATH, manage, receivePackage(deps.service.limits), deps.verifyCsrf, c.upload);
+  router.post(CONTENT_PATH, manage, ...multipartForm(packageForm(deps.service.limits), deps.verifyCsrf), c.upload);
   router.get(version, manage, noStore, c.version);
   router.post(`${version}/publish`, manage, c.publish);
   router.get(`${version}/export.zip`, manage, c.exportZip);

@@ -1,3 +1,4 @@
+import type { Actor as ActingUser } from '../../platform/roles';
 import { type ContentService, checkWorksheetRefs, loadModulePackage, worksheetOffer, type Localized, type ModuleVersionDoc } from '../content';
 import type { AuditLog, AuditParty } from '../audit';
 import { versionFiles } from './package-export';
@@ -21,7 +22,7 @@ export type PublishOutcome =
   | { status: 'unchanged' | 'published' | 'rolledBack'; moduleId: string; version: number; from?: number };
 
 /** The acting admin, as the audit log records them. */
-export type Actor = AuditParty & { id: string };
+export type Actor = Pick<ActingUser, 'id'> & AuditParty;
 
 function statusOf(version: number, published: number | undefined): VersionStatus {
   if (version === published) return 'published';
@@ -35,22 +36,14 @@ function statusOf(version: number, published: number | undefined): VersionStatus
 export function createAdminContentService(deps: { content: ContentService; audit: AuditLog; limits?: ZipLimits }) {
   const { content, audit } = deps;
   const limits = deps.limits ?? DEFAULT_ZIP_LIMITS;
-  const { ModuleVersion, ModuleRelease } = content.models;
-
-  async function publishedVersionOf(moduleId: string): Promise<number | undefined> {
-    return (await ModuleRelease.findById(moduleId, { publishedVersion: 1 }).lean())?.publishedVersion;
-  }
+  const publishedVersionOf = content.publishedVersionOf;
 
   return {
     limits,
 
     /** Every module with its versions, newest first: two queries, whatever the number of modules. */
     async modules(): Promise<ModuleRow[]> {
-      const [versions, releases] = await Promise.all([
-        ModuleVersion.find({}, { moduleId: 1, version: 1, order: 1, title: 1, createdAt: 1, source: 1 }).lean(),
-        ModuleRelease.find({}, { publishedVersion: 1 }).lean(),
-      ]);
-      const published = new Map(releases.map((r) => [r._id, r.publishedVersion]));
+      const { versions, published } = await content.versionList();
       const rows = new Map<string, ModuleRow>();
       for (const v of versions.sort((a, b) => b.version - a.version)) {
         const pv = published.get(v.moduleId);
@@ -79,8 +72,8 @@ export function createAdminContentService(deps: { content: ContentService; audit
       const others = (await content.modules()).filter((m) => m.moduleId !== parsed.id).map((m) => ({ id: m.moduleId, worksheet: m.worksheet }));
       const refErrors = checkWorksheetRefs(parsed.worksheetRefs, worksheetOffer(others));
       if (refErrors.length > 0) return { status: 'refused', errors: refErrors.map(fromPackageError) };
-      const same = await ModuleVersion.findOne({ moduleId: parsed.id, contentHash: parsed.contentHash }, { version: 1 }).lean();
-      if (same) return { status: 'same', moduleId: parsed.id, version: same.version };
+      const same = await content.versionWithContent(parsed.id, parsed.contentHash);
+      if (same !== undefined) return { status: 'same', moduleId: parsed.id, version: same };
       const imported = await content.importModule(parsed, { source: 'upload', by: actor.id });
       if (!imported.created) return { status: 'same', moduleId: parsed.id, version: imported.version };
       await audit.record({ action: 'content.uploaded', actor, ip, details: { module: parsed.id, version: String(imported.version) } });

@@ -1,7 +1,6 @@
 /** Admin content management: upload, check, preview, publish, roll back and export module packages. */
 import type { RequestHandler } from 'express';
-import type { Connection } from 'mongoose';
-import { auditLogFor } from '../audit';
+import type { AuditLog } from '../audit';
 import type { ContentService } from '../content';
 import { adminContentRouter } from './admin-content.routes';
 import { createAdminContentService } from './admin-content.service';
@@ -16,7 +15,7 @@ export { DEFAULT_ZIP_LIMITS, readPackageZip, writePackageZip, type ZipLimits } f
  * instance; others re-read releases within seconds). `verifyCsrf` is the app's CSRF check, run by the
  * upload route after multer has parsed the multipart form.
  */
-export function createAdminContent(deps: { connection: Connection; content: ContentService; verifyCsrf: RequestHandler; limits?: ZipLimits }) {
-  const service = createAdminContentService({ content: deps.content, audit: auditLogFor(deps.connection), limits: deps.limits });
+export function createAdminContent(deps: { content: ContentService; audit: AuditLog; verifyCsrf: RequestHandler; limits?: ZipLimits }) {
+  const service = createAdminContentService({ content: deps.content, audit: deps.audit, limits: deps.limits });
   return { service, router: adminContentRouter({ service, verifyCsrf: deps.verifyCsrf }) };
 }

@@ -1,13 +1,9 @@
-import { type RequestHandler, Router } from 'express';
+import { Router } from 'express';
 import { requireRight } from '../../platform/auth-guards';
+import { noStore } from '../../platform/no-store';
 import type { AuditLog } from '../audit';
 import { adminController, type MailReport } from './admin.controller';
 import type { AdminService } from './admin.service';
-
-const noStore: RequestHandler = (_req, res, next) => {
-  res.setHeader('Cache-Control', 'no-store');
-  next();
-};
 
 export function adminRouter(deps: { admin: AdminService; audit: AuditLog; mail: MailReport }): Router {
   const router = Router();

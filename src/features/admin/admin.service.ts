@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { escapeRegex, paginate } from '../../platform/database';
 import type { Role } from '../../platform/roles';
 import type { AccountUser, UserModel } from '../accounts';
 import type { AuditLog } from '../audit';
@@ -28,7 +29,6 @@ export type AdminDeps = {
 };
 
 const PER_PAGE = 20;
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Managing accounts: find them, change roles, deactivate and reactivate. Every change is audited. */
 export function createAdminService(deps: AdminDeps) {
@@ -48,14 +48,7 @@ export function createAdminService(deps: AdminDeps) {
       const filter = input.q
         ? { $or: [{ email: { $regex: escapeRegex(input.q), $options: 'i' } }, { name: { $regex: escapeRegex(input.q), $options: 'i' } }] }
         : {};
-      const total = await User.countDocuments(filter);
-      const pages = Math.max(1, Math.ceil(total / PER_PAGE));
-      const page = Math.min(input.page, pages);
-      const docs = await User.find(filter)
-        .sort({ createdAt: -1, _id: -1 })
-        .skip((page - 1) * PER_PAGE)
-        .limit(PER_PAGE)
-        .lean();
+      const { docs, page, pages, total } = await paginate(User, filter, { page: input.page, perPage: PER_PAGE, sort: { createdAt: -1, _id: -1 } });
       const users = docs.map((u) => ({
         id: String(u._id),
         name: u.name,

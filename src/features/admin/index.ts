@@ -2,18 +2,18 @@
 import type { Connection } from 'mongoose';
 import { listFailedMail } from '../../platform/outbox';
 import { endSessionsOfUser } from '../../platform/session';
-import { getUserModel } from '../accounts';
-import { auditLogFor } from '../audit';
+import type { UserModel } from '../accounts';
+import type { AuditLog } from '../audit';
 import { adminRouter } from './admin.routes';
 import { createAdminService } from './admin.service';
 
 export { type AdminService, createAdminService } from './admin.service';
 
-/** The admin router on a connection. */
-export function createAdmin(connection: Connection) {
-  const audit = auditLogFor(connection);
+/** The admin router on a connection, with the shared user model and audit log built in createApp. */
+export function createAdmin(deps: { connection: Connection; User: UserModel; audit: AuditLog }) {
+  const { connection, audit } = deps;
   const admin = createAdminService({
-    User: getUserModel(connection),
+    User: deps.User,
     audit,
     sessions: { endAllOf: (userId) => endSessionsOfUser(connection, userId) },
   });

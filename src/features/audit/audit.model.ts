@@ -1,3 +1,4 @@
+import { modelOn } from '../../platform/database/models';
 import { type Connection, type Model, Schema, type Types } from 'mongoose';
 
 /**
@@ -38,5 +39,5 @@ auditSchema.index({ at: -1, _id: -1 });
 auditSchema.index({ targetId: 1, at: -1 });
 
 export function getAuditModel(connection: Connection): AuditModel {
-  return (connection.models.AuditEvent as AuditModel | undefined) ?? connection.model<AuditRecord>('AuditEvent', auditSchema);
+  return modelOn<AuditRecord>(connection, 'AuditEvent', auditSchema);
 }

@@ -1,4 +1,5 @@
 import { type Connection, Types } from 'mongoose';
+import { paginate } from '../../platform/database';
 import { type AuditModel, type AuditRecord, getAuditModel } from './audit.model';
 
 /** Who did it or whom it concerns: an id and the e-mail at the time, either may be unknown. */
@@ -54,14 +55,7 @@ export function createAuditLog(deps: { AuditEvent: AuditModel; clock?: () => Dat
     },
 
     async list({ page, perPage = 50 }) {
-      const total = await AuditEvent.countDocuments();
-      const pages = Math.max(1, Math.ceil(total / perPage));
-      const current = Math.min(Math.max(1, page), pages);
-      const docs = await AuditEvent.find()
-        .sort({ at: -1, _id: -1 })
-        .skip((current - 1) * perPage)
-        .limit(perPage)
-        .lean();
+      const { docs, page: current, pages, total } = await paginate(AuditEvent, {}, { page, perPage, sort: { at: -1, _id: -1 } });
       const entries = docs.map((d) => ({
         id: String(d._id),
         at: d.at,
@@ -79,11 +73,6 @@ export function createAuditLog(deps: { AuditEvent: AuditModel; clock?: () => Dat
 /** The audit log on a connection: what other features call to record what they changed. */
 export function auditLogFor(connection: Connection): AuditLog {
   return createAuditLog({ AuditEvent: getAuditModel(connection) });
-}
-
-/** Records one event; the short form for features that have only the connection at hand. */
-export function recordAudit(connection: Connection, event: AuditEventInput): Promise<void> {
-  return auditLogFor(connection).record(event);
 }
 
 export async function createAuditIndexes(connection: Connection): Promise<void> {

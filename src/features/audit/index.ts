@@ -7,5 +7,4 @@ export {
   type AuditParty,
   auditLogFor,
   createAuditIndexes,
-  recordAudit,
 } from './audit.service';

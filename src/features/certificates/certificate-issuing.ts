@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { insertOnce } from '../../platform/database';
 import type { Language } from '../../platform/i18n';
 import type { UserModel } from '../accounts';
 import type { ContentService, Localized } from '../content';
@@ -11,7 +12,6 @@ import {
   type CertificateFacts,
   type CertificateModels,
   type CertificateSlotDoc,
-  isDuplicateKey,
 } from './certificate.model';
 import type { CertificateTexts } from './certificates.texts';
 import { type CredentialSigner, ISSUER_PATH, openBadgeCredential } from './credential';
@@ -80,15 +80,10 @@ export function createIssuing(deps: IssuingDeps) {
   async function claim(userId: string, generation: number, facts: CertificateFacts, replaces?: string) {
     const slot: CertificateSlotDoc = { _id: slotId(userId, generation), userId, generation, code: newCertificateCode(), facts };
     if (replaces) slot.replaces = replaces;
-    try {
-      await models.CertificateSlot.create(slot);
-      return { slot, won: true };
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      const existing = await models.CertificateSlot.findById(slot._id).lean<CertificateSlotDoc>();
-      if (!existing) throw err;
-      return { slot: existing, won: false };
-    }
+    if (await insertOnce(() => models.CertificateSlot.create(slot))) return { slot, won: true };
+    const existing = await models.CertificateSlot.findById(slot._id).lean<CertificateSlotDoc>();
+    if (!existing) throw new Error(`certificate slot ${slot._id} refused as a duplicate but not found`);
+    return { slot: existing, won: false };
   }
 
   function renderPdf(slot: CertificateSlotDoc): Promise<Buffer> {
@@ -125,14 +120,9 @@ export function createIssuing(deps: IssuingDeps) {
   }
 
   async function storePdf(code: string, rendered: Buffer): Promise<Buffer> {
-    try {
-      await models.CertificatePdf.create({ _id: code, data: rendered });
-      return rendered;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      const stored = await models.CertificatePdf.findById(code).lean();
-      return asBuffer(stored!.data);
-    }
+    if (await insertOnce(() => models.CertificatePdf.create({ _id: code, data: rendered }))) return rendered;
+    const stored = await models.CertificatePdf.findById(code).lean();
+    return asBuffer(stored!.data);
   }
 
   /** The slot's certificate, creating its PDF and record if they are not there yet. */
@@ -152,10 +142,7 @@ export function createIssuing(deps: IssuingDeps) {
       credential: await signer.sign(credentialFor(slot)),
     };
     if (slot.replaces) certificate.replaces = slot.replaces;
-    try {
-      await models.Certificate.create(certificate);
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
+    if (!(await insertOnce(() => models.Certificate.create(certificate)))) {
       return (await models.Certificate.findById(slot.code).lean<CertificateDoc>())!;
     }
     await deps.onIssued(certificate, pdf);

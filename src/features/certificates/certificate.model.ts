@@ -138,7 +138,6 @@ export function certificateModels(connection: Connection) {
 
 export type CertificateModels = ReturnType<typeof certificateModels>;
 
-export { isDuplicateKey } from '../../platform/database/models';
 
 /** A stored binary as a Buffer: lean reads hand back the driver's Binary, not a Buffer. */
 export function asBuffer(data: unknown): Buffer {

@@ -1,6 +1,5 @@
-import { type RequestHandler, Router } from 'express';
+import { Router } from 'express';
 import { requireLogin, requireRight } from '../../platform/auth-guards';
-import { can } from '../../platform/roles';
 import type { certificatesAdminController } from './certificates-admin.controller';
 import type { certificatesController } from './certificates.controller';
 import type { CertificateService } from './certificates.service';
@@ -31,19 +30,9 @@ export function certificatesRouter(
 }
 
 /**
- * Runs before the learning feature's GET /dashboard: issues the certificate of a learner who
- * completed the course and has none (so no lost event leaves anyone without one) and sets the
- * link the dashboard shows. A failure here is logged and the dashboard still shows.
+ * The dashboard's certificate link (learning's DashboardExtras): issues the certificate of a learner
+ * who completed the course and has none (so no lost event leaves anyone without one) and links to it.
  */
-export function dashboardCertificateLink(service: CertificateService): RequestHandler {
-  return async (req, res, next) => {
-    if (req.user && can(req.user.role, 'learn')) {
-      try {
-        if (await service.hasCertificate(req.user.id)) res.locals.certificateLink = { href: '/certificate' };
-      } catch (err) {
-        req.log?.error({ err }, 'certificate check on the dashboard failed');
-      }
-    }
-    next();
-  };
+export function dashboardCertificate(service: CertificateService) {
+  return async (userId: string): Promise<{ href: string } | undefined> => ((await service.hasCertificate(userId)) ? { href: '/certificate' } : undefined);
 }

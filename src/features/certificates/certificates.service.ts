@@ -1,3 +1,5 @@
+import { escapeRegex, insertOnce, paginate } from '../../platform/database';
+import type { Actor as ActingUser } from '../../platform/roles';
 import type { AuditLog } from '../audit';
 import { formatCode, parseCode } from './certificate-code';
 import { type Issuing, slotId } from './certificate-issuing';
@@ -17,7 +19,7 @@ export type CertificateStatus =
 
 export type CertificateWithStatus = { certificate: CertificateDoc; status: CertificateStatus };
 
-export type Actor = { id: string; email: string };
+export type Actor = Pick<ActingUser, 'id' | 'email'>;
 
 export type AdminOutcome =
   | { status: 'ok'; code: string }
@@ -27,9 +29,8 @@ export type AdminOutcome =
   | { status: 'no-completion' };
 
 const PER_PAGE = 20;
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Lists never carry the signed credential: it is fetched on its own when downloaded. */
-const LIST_FIELDS = { credential: 0 };
+const LIST_FIELDS = { credential: 0 } as const;
 
 function statusOf(revocation: CertificateRevocationDoc | undefined, next: CertificateSlotDoc | undefined): CertificateStatus {
   if (revocation) {
@@ -113,14 +114,12 @@ export function createCertificateService(deps: { models: CertificateModels; issu
         : input.q
           ? { $or: [{ holderName: { $regex: escapeRegex(input.q), $options: 'i' } }, { holderEmail: { $regex: escapeRegex(input.q), $options: 'i' } }] }
           : {};
-      const total = await models.Certificate.countDocuments(filter);
-      const pages = Math.max(1, Math.ceil(total / PER_PAGE));
-      const page = Math.min(input.page, pages);
-      const docs = await models.Certificate.find(filter, LIST_FIELDS)
-        .sort({ issuedAt: -1, _id: -1 })
-        .skip((page - 1) * PER_PAGE)
-        .limit(PER_PAGE)
-        .lean<CertificateDoc[]>();
+      const { docs, page, pages, total } = await paginate(models.Certificate, filter, {
+        page: input.page,
+        perPage: PER_PAGE,
+        sort: { issuedAt: -1, _id: -1 },
+        projection: LIST_FIELDS,
+      });
       return { rows: await withStatuses(docs), q: input.q, page, pages, total };
     },
 
@@ -142,12 +141,7 @@ export function createCertificateService(deps: { models: CertificateModels; issu
         revokedByEmail: actor.email,
       };
       if (input.note) revocation.note = input.note;
-      try {
-        await models.CertificateRevocation.create(revocation);
-      } catch (err) {
-        if ((err as { code?: number }).code === 11000) return { status: 'already-revoked' };
-        throw err;
-      }
+      if (!(await insertOnce(() => models.CertificateRevocation.create(revocation)))) return { status: 'already-revoked' };
       await audit.record({
         action: 'certificate.revoked',
         actor,

@@ -4,13 +4,12 @@
  * is exported here.
  */
 import crypto from 'node:crypto';
-import { Router } from 'express';
 import type { i18n as I18n } from 'i18next';
 import type { Connection } from 'mongoose';
 import type { Logger } from '../../platform/logger';
 import type { Mailer } from '../../platform/mailer';
-import { getUserModel } from '../accounts';
-import { auditLogFor } from '../audit';
+import type { UserModel } from '../accounts';
+import type { AuditLog } from '../audit';
 import type { ContentService } from '../content';
 import { type LearningEvents, learningModels } from '../learning';
 import { createIssuing } from './certificate-issuing';
@@ -19,7 +18,7 @@ import { certificateModels } from './certificate.model';
 import { certificatesAdminController } from './certificates-admin.controller';
 import { certificatesController } from './certificates.controller';
 import { createCertificateEmails } from './certificates.emails';
-import { certificatesRouter, dashboardCertificateLink } from './certificates.routes';
+import { certificatesRouter, dashboardCertificate } from './certificates.routes';
 import { createCertificateService } from './certificates.service';
 import { createCertificateTexts } from './certificates.texts';
 import { createCredentialSigner } from './credential';
@@ -58,6 +57,9 @@ export function createCertificates(deps: {
   connection: Connection;
   content: ContentService;
   events: LearningEvents;
+  /** shared collaborators, built once in createApp */
+  User: UserModel;
+  audit: AuditLog;
   i18n: I18n;
   mailer: Mailer;
   logger: Logger;
@@ -73,7 +75,7 @@ export function createCertificates(deps: {
   const issuing = createIssuing({
     models,
     learning: learningModels(connection),
-    User: getUserModel(connection),
+    User: deps.User,
     content: deps.content,
     signer,
     texts: createCertificateTexts(deps.i18n),
@@ -83,7 +85,7 @@ export function createCertificates(deps: {
     onIssued: (certificate, pdf) =>
       emails.issued(certificate, pdf).catch((err) => logger.error({ err, code: certificate._id }, 'certificate e-mail failed')),
   });
-  const service = createCertificateService({ models, issuing, audit: auditLogFor(connection) });
+  const service = createCertificateService({ models, issuing, audit: deps.audit });
 
   deps.events.onCourseCompleted(async ({ userId }) => {
     await service.ensureIssued(userId);
@@ -95,8 +97,8 @@ export function createCertificates(deps: {
     service,
     signer,
     router: certificatesRouter(controller, admin),
-    /** mount before the learning router: it sets the dashboard's certificate link */
-    dashboardHook: Router().get('/dashboard', dashboardCertificateLink(service)),
+    /** learning's DashboardExtras: the dashboard's link to the learner's certificate */
+    dashboard: { certificate: dashboardCertificate(service) },
   };
 }
 

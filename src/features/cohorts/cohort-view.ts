@@ -1,28 +1,9 @@
-import type { Request, Response } from 'express';
-import { NotFoundError } from '../../platform/errors';
-import type { Cohort, CohortsService } from './cohorts.service';
+import type { Cohort } from './cohorts.service';
 import { displayJoinCode } from './join-codes';
 
-/*
- * What every cohort page shares: the access check that loads the cohort, and the cohort as views
- * show it. Trainers of other cohorts get "not found": a cohort's existence is not theirs to know.
- */
+/* What every cohort page shares: the cohort as views show it (the access check is in cohort-access.ts). */
 
 export const cohortPath = (id: string) => `/trainer/cohorts/${id}`;
-
-/** Loads `:id` for the signed-in trainer (any cohort for those who may see all) or answers 404. */
-export function loadCohort(cohorts: CohortsService) {
-  return async (req: Request, res: Response, next: () => void) => {
-    const cohort = await cohorts.findFor(req.user!, String(req.params.id ?? ''));
-    if (!cohort) throw new NotFoundError();
-    res.locals.cohort = cohort;
-    next();
-  };
-}
-
-export function cohortOf(res: Response): Cohort {
-  return res.locals.cohort as Cohort;
-}
 
 export function cohortView(cohort: Cohort, baseUrl: string, now: Date) {
   const base = cohortPath(cohort.id);

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { type RequestHandler, Router } from 'express';
 import { requireRight } from '../../platform/auth-guards';
-import { receiveUpload } from '../../platform/uploads';
-import { loadCohort } from './cohort-view';
+import { noStore } from '../../platform/no-store';
+import { multipartForm, type UploadOptions } from '../../platform/uploads';
+import { loadCohort } from './cohort-access';
 import type { cohortsController } from './cohorts.controller';
 import type { CohortsService } from './cohorts.service';
-import type { monitoringController } from './monitoring.controller';
 
 /** 5,000 addresses with names fit well within this; anything bigger is not a list of e-mails. */
 export const MAX_UPLOAD_BYTES = 1024 * 1024;
@@ -15,7 +15,7 @@ const TEXT_TYPES = new Set(['text/csv', 'text/plain', 'application/csv', 'applic
  * Reads the optional uploaded list (field `file`). A refused file is not an error page: the form
  * comes back with the reason beside the file field.
  */
-const enrolUpload = receiveUpload({
+const enrolForm: UploadOptions = {
   field: 'file',
   maxFileBytes: MAX_UPLOAD_BYTES,
   maxFields: 5,
@@ -24,11 +24,6 @@ const enrolUpload = receiveUpload({
     const ext = path.extname(file.originalname).toLowerCase();
     return ext === '.csv' || ext === '.txt' || (ext === '' && TEXT_TYPES.has(file.mimetype));
   },
-});
-
-const noStore: RequestHandler = (_req, res, next) => {
-  res.setHeader('Cache-Control', 'no-store');
-  next();
 };
 
 /** The enrolment form's path, whose multipart body is read here: app.ts defers its CSRF check to this router. */
@@ -39,9 +34,8 @@ export function cohortsRouter(deps: {
   /** checks the CSRF token of a multipart form once multer has read its fields */
   verifyCsrf: RequestHandler;
   manage: ReturnType<typeof cohortsController>;
-  monitor: ReturnType<typeof monitoringController>;
 }): Router {
-  const { manage, monitor } = deps;
+  const { manage } = deps;
   const router = Router();
   const trainer = requireRight('cohorts.manage');
   // the cohort is loaded, and refused to trainers of other cohorts, before anything else is read
@@ -52,15 +46,10 @@ export function cohortsRouter(deps: {
 
   router.get('/trainer/cohorts', trainer, noStore, manage.list);
   router.post('/trainer/cohorts', trainer, manage.create);
-  router.get('/trainer/cohorts/:id', ...cohort, monitor.show);
   router.get('/trainer/cohorts/:id/manage', ...cohort, manage.manage);
-  router.post('/trainer/cohorts/:id/enrol', ...cohort, enrolUpload, deps.verifyCsrf, manage.enrol);
+  router.post('/trainer/cohorts/:id/enrol', ...cohort, ...multipartForm(enrolForm, deps.verifyCsrf), manage.enrol);
   router.post('/trainer/cohorts/:id/trainers', ...cohort, manage.addTrainer);
   router.post('/trainer/cohorts/:id/trainers/:userId/remove', ...cohort, manage.removeTrainer);
   router.post('/trainer/cohorts/:id/code', ...cohort, manage.newCode);
-  router.get('/trainer/cohorts/:id/at-risk', ...cohort, monitor.atRisk);
-  router.get('/trainer/cohorts/:id/questions', ...cohort, monitor.questions);
-  router.get('/trainer/cohorts/:id/learners/:userId', ...cohort, monitor.learner);
-  router.get('/trainer/cohorts/:id/export.csv', ...cohort, monitor.exportCsv);
   return router;
 }

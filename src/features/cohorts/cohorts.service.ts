@@ -1,27 +1,17 @@
 import { Types } from 'mongoose';
-import { inChunks } from '../../platform/database';
+import { inChunks, insertOnce, isDuplicateKey, retryOnDuplicate } from '../../platform/database';
 import type { AttemptLimiter } from '../../platform/attempt-limiter';
-import type { Language } from '../../platform/i18n';
-import { can, type Role } from '../../platform/roles';
+import { type Actor, can } from '../../platform/roles';
 import type { UserModel } from '../accounts';
 import type { AuditLog } from '../audit';
 import type { CreateCohortInput } from './cohorts.schemas';
-import { type CohortDoc, type CohortModels, memberKey } from './cohorts.models';
+import { type CohortDoc, type CohortModels, memberKey } from './cohorts.model';
 import { codeExpiresAt, isWellFormedJoinCode, newJoinCode, normalizeJoinCode } from './join-codes';
 
-export type Actor = { id: string; email: string; role: Role };
+export type { Actor };
 
-export type Cohort = {
-  id: string;
-  name: string;
-  language: Language;
-  startsOn?: Date;
-  endsOn?: Date;
-  joinClosesOn?: Date;
-  joinCode: string;
-  codeExpiresAt?: Date;
-  createdAt: Date;
-};
+/** A cohort as the pages see it: the stored fields with a string id, and when its join code stops working. */
+export type Cohort = Omit<CohortDoc, '_id' | 'createdBy'> & { id: string; codeExpiresAt?: Date };
 
 export type JoinOutcome =
   | { status: 'joined' | 'already'; cohort: Cohort }
@@ -55,8 +45,6 @@ function toCohort(doc: CohortDoc): Cohort {
   };
 }
 
-const isDuplicateKey = (err: unknown) => (err as { code?: number } | undefined)?.code === 11000;
-
 export function createCohortsService(deps: {
   models: CohortModels;
   User: UserModel;
@@ -70,24 +58,12 @@ export function createCohortsService(deps: {
   const { Cohort: CohortModel, CohortTrainer, CohortMember } = models;
 
   /** Stores the cohort under a fresh code; the unique index settles the rare clash of two codes. */
-  async function insertWithNewCode(fields: Omit<CohortDoc, '_id' | 'joinCode'>): Promise<CohortDoc> {
-    for (let tries = 0; ; tries++) {
-      try {
-        return (await CohortModel.create({ ...fields, joinCode: newJoinCode(deps.randomInt) })).toObject();
-      } catch (err) {
-        if (!isDuplicateKey(err) || tries >= 5) throw err;
-      }
-    }
+  function insertWithNewCode(fields: Omit<CohortDoc, '_id' | 'joinCode'>): Promise<CohortDoc> {
+    return retryOnDuplicate(async () => (await CohortModel.create({ ...fields, joinCode: newJoinCode(deps.randomInt) })).toObject());
   }
 
-  async function addTrainerRow(cohortId: string, userId: string, by: string): Promise<boolean> {
-    try {
-      await CohortTrainer.create({ _id: memberKey(cohortId, userId), cohortId, userId, addedAt: clock(), addedBy: by });
-      return true;
-    } catch (err) {
-      if (isDuplicateKey(err)) return false;
-      throw err;
-    }
+  function addTrainerRow(cohortId: string, userId: string, by: string): Promise<boolean> {
+    return insertOnce(() => CohortTrainer.create({ _id: memberKey(cohortId, userId), cohortId, userId, addedAt: clock(), addedBy: by }));
   }
 
   return {
@@ -161,13 +137,10 @@ export function createCohortsService(deps: {
       await claim.release();
       const cohort = toCohort(doc);
       if (cohort.codeExpiresAt && cohort.codeExpiresAt <= clock()) return { status: 'expired', expiredAt: cohort.codeExpiresAt };
-      try {
-        await CohortMember.create({ _id: memberKey(cohort.id, userId), cohortId: cohort.id, userId, enrolledAt: clock(), via: 'code' });
-        return { status: 'joined', cohort };
-      } catch (err) {
-        if (isDuplicateKey(err)) return { status: 'already', cohort };
-        throw err;
-      }
+      const joined = await insertOnce(() =>
+        CohortMember.create({ _id: memberKey(cohort.id, userId), cohortId: cohort.id, userId, enrolledAt: clock(), via: 'code' }),
+      );
+      return joined ? { status: 'joined', cohort } : { status: 'already', cohort };
     },
 
     /**
@@ -235,14 +208,7 @@ export function createCohortsService(deps: {
 
     /** A fresh join code: the old one stops working at once (say, after it was posted publicly). */
     async newCode(cohortId: string): Promise<void> {
-      for (let tries = 0; ; tries++) {
-        try {
-          await CohortModel.updateOne({ _id: cohortId }, { $set: { joinCode: newJoinCode(deps.randomInt) } });
-          return;
-        } catch (err) {
-          if (!isDuplicateKey(err) || tries >= 5) throw err;
-        }
-      }
+      await retryOnDuplicate(() => CohortModel.updateOne({ _id: cohortId }, { $set: { joinCode: newJoinCode(deps.randomInt) } }));
     },
 
     /** An export carries learners' personal data out of the platform: who took it is recorded. */

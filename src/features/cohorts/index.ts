@@ -1,54 +1,41 @@
 /**
- * Cohorts: trainers run classes of learners, enrol them, watch their progress and take the data
- * away. Learners join with a code at /cohorts/join; trainers work under /trainer/cohorts.
+ * Cohorts: trainers run classes of learners and enrol them; learners join with a code at
+ * /cohorts/join; trainers work under /trainer/cohorts. The figures, charts, export and timeline of
+ * a cohort are cohort-reports'.
  */
 import type { RequestHandler } from 'express';
 import type { Connection } from 'mongoose';
-import { createAttemptLimiter } from '../../platform/attempt-limiter';
-import { getUserModel } from '../accounts';
-import { auditLogFor } from '../audit';
-import type { ContentService } from '../content';
-import { createCohortReport } from './cohort-report.service';
+import type { AttemptLimiter } from '../../platform/attempt-limiter';
+import type { UserModel } from '../accounts';
+import type { AuditLog } from '../audit';
 import { cohortsController } from './cohorts.controller';
-import { cohortModels } from './cohorts.models';
+import { cohortModels } from './cohorts.model';
 import { cohortsRouter } from './cohorts.routes';
 import { createCohortsService } from './cohorts.service';
-import { monitoringController } from './monitoring.controller';
 
-export { type CohortModels, cohortModels } from './cohorts.models';
-export { type CohortsService, createCohortsService } from './cohorts.service';
-export { type CohortReport, createCohortReport } from './cohort-report.service';
-
+export { type CohortsService, type Cohort, createCohortsService } from './cohorts.service';
+export { cohortOf, loadCohort } from './cohort-access';
+export { type CohortMember, type CohortMembersReader, cohortMembersOn } from './cohort-members';
+export { cohortPath, cohortView, type CohortView, formatDay } from './cohort-view';
 export { COHORT_ENROL_PATH } from './cohorts.routes';
 
 export function createCohorts(deps: {
   connection: Connection;
-  content: ContentService;
   baseUrl: string;
+  /** shared collaborators, built once in createApp */
+  User: UserModel;
+  audit: AuditLog;
+  limiter: AttemptLimiter;
   /** the CSRF check for the multipart enrolment form, run once multer has read it (see platform/security.ts) */
   verifyCsrf: RequestHandler;
   clock?: () => Date;
 }) {
-  const { connection, content, baseUrl } = deps;
+  const { connection, baseUrl } = deps;
   const clock = deps.clock ?? (() => new Date());
-  const models = cohortModels(connection);
-  const cohorts = createCohortsService({
-    models,
-    User: getUserModel(connection),
-    limiter: createAttemptLimiter(connection, clock),
-    audit: auditLogFor(connection),
-    clock,
-  });
-  const report = createCohortReport({ connection, content, models });
+  const cohorts = createCohortsService({ models: cohortModels(connection), User: deps.User, limiter: deps.limiter, audit: deps.audit, clock });
   return {
     service: cohorts,
-    report,
-    router: cohortsRouter({
-      cohorts,
-      verifyCsrf: deps.verifyCsrf,
-      manage: cohortsController({ cohorts, baseUrl, clock }),
-      monitor: monitoringController({ cohorts, report, baseUrl, clock }),
-    }),
+    router: cohortsRouter({ cohorts, verifyCsrf: deps.verifyCsrf, manage: cohortsController({ cohorts, baseUrl, clock }) }),
   };
 }
 

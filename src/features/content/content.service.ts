@@ -1,25 +1,15 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { GridFSBucket, type ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { parseDocument } from 'yaml';
-import { type Glossary, glossarySchema, type Lang } from './content.schemas';
-import { type ContentModels, contentModels, type GlossaryDoc, type LessonDoc, type ModuleVersionDoc } from './content.models';
+import { retryOnDuplicate } from '../../platform/database';
+import { readCourseFolder } from './course-folder';
+import type { Glossary, Lang } from './content.schemas';
+import { type ContentModels, contentModels, type GlossaryDoc, type LessonDoc, type ModuleVersionDoc } from './content.model';
 import { renderMarkdown } from './markdown';
-import { codeOfIssue, packageError } from './package-errors';
-import { checkWorksheetRefs, loadModulePackage, type PackageError, type ParsedModule, readPackageFolder, worksheetOffer } from './package-loader';
+import type { ParsedModule } from './package-loader';
 import { plainDescription } from './page-meta';
 
 export const MEDIA_BUCKET = 'media';
-
-/** Thrown when content does not pass validation; `errors` lists every problem. */
-export class InvalidContentError extends Error {
-  constructor(readonly errors: PackageError[]) {
-    super(`${errors.length} problem(s) in the course content`);
-    this.name = 'InvalidContentError';
-  }
-}
 
 export type PublishedModule = ModuleVersionDoc & { lessonIndex: Map<string, number> };
 
@@ -61,7 +51,8 @@ export function createContentService(deps: { connection: Connection; clock?: () 
 
   /** Stores a parsed package as the module's next version, unless the latest version has the same content. */
   async function importModule(parsed: ParsedModule, options: { source: 'seed' | 'upload'; by?: string }) {
-    for (let attempt = 0; ; attempt++) {
+    // Another import may take the same version number first: our media are dropped and the next number tried.
+    return retryOnDuplicate(async () => {
       const latest = await models.ModuleVersion.findOne({ moduleId: parsed.id }, { version: 1, contentHash: 1 })
         .sort({ version: -1 })
         .lean();
@@ -90,11 +81,10 @@ export function createContentService(deps: { connection: Connection; clock?: () 
         });
         return { moduleId: parsed.id, version, created: true };
       } catch (err) {
-        // Another import took this version number first: drop our media and try the next number.
         await Promise.all(media.map((m) => bucket().delete(m.fileId as ObjectId).catch(() => {})));
-        if ((err as { code?: number }).code !== 11000 || attempt >= 5) throw err;
+        throw err;
       }
-    }
+    });
   }
 
   const publishListeners: ((moduleId: string, version: number) => void)[] = [];
@@ -122,45 +112,10 @@ export function createContentService(deps: { connection: Connection; clock?: () 
 
   /**
    * Loads modules/ (every NN-slug folder and glossary.yaml): validates everything first, so a
-   * broken folder changes nothing; then imports and publishes each module whose content changed.
+   * broken folder changes nothing (InvalidContentError); then imports and publishes each module whose content changed.
    */
   async function seedFromFolder(dir: string) {
-    const errors: PackageError[] = [];
-    const parsed: (ParsedModule & { folder: string })[] = [];
-    const folders = fs
-      .readdirSync(dir, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && fs.existsSync(path.join(dir, e.name, 'module.yaml')))
-      .map((e) => e.name)
-      .sort();
-    for (const folder of folders) {
-      const result = loadModulePackage(readPackageFolder(path.join(dir, folder)));
-      if (result.ok) parsed.push({ ...result.module, folder });
-      else errors.push(...result.errors.map((e) => ({ ...e, file: `${folder}/${e.file}` })));
-    }
-    const ids = parsed.map((m) => m.id);
-    ids.forEach((id, i) => {
-      if (ids.indexOf(id) !== i) {
-        errors.push(packageError(`${folders[i]}/module.yaml`, 'duplicateModuleId', `duplicate module id "${id}"`, { id }, { field: 'id' }));
-      }
-    });
-    // `from:` in a worksheet names a field of another module's worksheet: checked across the folder
-    const offer = worksheetOffer(parsed);
-    for (const m of parsed) errors.push(...checkWorksheetRefs(m.worksheetRefs, offer, `${m.folder}/worksheet.yaml`));
-    let glossary: { data: Glossary; hash: string } | undefined;
-    const glossaryFile = path.join(dir, 'glossary.yaml');
-    if (fs.existsSync(glossaryFile)) {
-      const source = fs.readFileSync(glossaryFile, 'utf8');
-      const result = glossarySchema.safeParse(parseDocument(source).toJS());
-      if (result.success) glossary = { data: result.data, hash: crypto.createHash('sha256').update(source).digest('hex') };
-      else {
-        for (const i of result.error.issues) {
-          const { code, params } = codeOfIssue(i);
-          errors.push(packageError('glossary.yaml', code, i.message, params, { field: i.path.join('.') }));
-        }
-      }
-    }
-    if (errors.length > 0) throw new InvalidContentError(errors);
-
+    const { parsed, glossary } = readCourseFolder(dir);
     const report = [];
     for (const module of parsed) {
       const imported = await importModule(module, { source: 'seed' });
@@ -270,6 +225,19 @@ export function createContentService(deps: { connection: Connection; clock?: () 
     lessonDescription,
     openMedia,
     openVersionMedia,
-    models,
+    /** the version learners see of a module, if it was ever published */
+    publishedVersionOf: async (moduleId: string): Promise<number | undefined> =>
+      (await models.ModuleRelease.findById(moduleId, { publishedVersion: 1 }).lean())?.publishedVersion,
+    /** every stored version (list fields only) and every module's published version: two queries */
+    async versionList() {
+      const [versions, releases] = await Promise.all([
+        models.ModuleVersion.find({}, { moduleId: 1, version: 1, order: 1, title: 1, createdAt: 1, source: 1 }).lean(),
+        models.ModuleRelease.find({}, { publishedVersion: 1 }).lean(),
+      ]);
+      return { versions, published: new Map(releases.map((r) => [r._id, r.publishedVersion])) };
+    },
+    /** the stored version of a module with exactly this content, if any */
+    versionWithContent: async (moduleId: string, contentHash: string): Promise<number | undefined> =>
+      (await models.ModuleVersion.findOne({ moduleId, contentHash }, { version: 1 }).lean())?.version,
   };
 }

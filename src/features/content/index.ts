@@ -1,7 +1,8 @@
 export type { PageExtras } from './content.controller';
 export { contentRouter } from './content.routes';
-export { type ContentService, createContentService, InvalidContentError, type PublishedModule } from './content.service';
-export { contentModels, type MediaDoc, type ModuleReleaseDoc, type ModuleVersionDoc } from './content.models';
+export { type ContentService, createContentService, type PublishedModule } from './content.service';
+export { InvalidContentError } from './course-folder';
+export { createContentIndexes, type MediaDoc, type ModuleReleaseDoc, type ModuleVersionDoc } from './content.model';
 export { LANGS, type Lang, type Localized, type ModuleCompletionRule, type Question, type QuizYaml } from './content.schemas';
 export { checkWorksheetRefs, formatPackageError, loadModulePackage, worksheetOffer, type PackageError, type PackageFiles, type ParsedModule, readPackageFolder } from './package-loader';
 export { PACKAGE_WARNING_CODES, type PackageWarning, type PackageWarningCode } from './package-warnings';

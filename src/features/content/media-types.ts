@@ -42,10 +42,6 @@ export function sniffMedia(name: string, bytes: Buffer): { type: string } | Medi
   return { type: match.type };
 }
 
-export function isImageType(type: string): boolean {
-  return type.startsWith('image/');
-}
-
 function sniffSvg(bytes: Buffer): { type: string } | MediaRefusal {
   if (bytes.length > MAX_MEDIA_BYTES) return { error: `is larger than ${MAX_MEDIA_BYTES / 1024 / 1024} MB`, code: 'mediaTooLarge', params: { mb: MAX_MEDIA_BYTES / 1024 / 1024 } };
   if (!isUtf8(bytes)) return { error: 'is not a PNG, JPEG, GIF, WebP or SVG image or a PDF (checked by content)', code: 'mediaNotAccepted' };

@@ -103,3 +103,8 @@ export function codeOfIssue(issue: z.core.$ZodIssue): Coded {
       return { code: 'invalid' };
   }
 }
+
+/** `steps[0].fields[2].from`: where in a YAML document a problem is, as the error lists it. */
+export function fieldPath(p: PropertyKey[]): string {
+  return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
+}

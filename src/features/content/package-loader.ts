@@ -8,10 +8,13 @@ import { type Lang, LANGS, type Localized, type ModuleCompletionRule, moduleSche
 import { analyzeMarkdown } from './markdown';
 import { sniffMedia } from './media-types';
 import { normalizeLessonHeadings } from './lesson-headings';
-import { codeOfIssue, type PackageError, packageError } from './package-errors';
+import { codeOfIssue, fieldPath, type PackageError, packageError } from './package-errors';
 import type { PackageWarning } from './package-warnings';
 import { checkQuestionBank } from './question-bank-check';
-import { fromFits, type FieldType, type WorksheetYaml, worksheetFields, worksheetSchema } from './worksheet.schemas';
+import { type WorksheetYaml, worksheetSchema } from './worksheet.schemas';
+import { completionRuleErrors, refsOf, type WorksheetRef } from './worksheet-refs';
+
+export { checkWorksheetRefs, type WorksheetOffer, type WorksheetRef, worksheetOffer } from './worksheet-refs';
 
 export type { PackageError } from './package-errors';
 export type { PackageWarning } from './package-warnings';
@@ -44,14 +47,7 @@ export type ParsedModule = {
   warnings: PackageWarning[];
 };
 
-/** A `from:` in worksheet.yaml: the field it sits in, and where. */
-export type WorksheetRef = { from: string; fieldId: string; type: FieldType; columns?: string[]; line?: number; field: string };
-
 export type LoadResult = { ok: true; module: ParsedModule } | { ok: false; errors: PackageError[] };
-
-function fieldPath(p: PropertyKey[]): string {
-  return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
-}
 
 /** Parses YAML and validates it; errors carry the line of the offending field. */
 function parseYaml<T>(file: string, source: string, schema: z.ZodType<T>, errors: PackageError[]): T | undefined {
@@ -127,11 +123,7 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
   const worksheet =
     typeof worksheetSource === 'string' ? parseYaml('worksheet.yaml', worksheetSource, worksheetSchema, errors) : undefined;
   const worksheetRefs = worksheet && typeof worksheetSource === 'string' ? refsOf(worksheet, worksheetSource) : [];
-  if (meta?.completion?.worksheet === 'required' && worksheetSource === undefined && typeof moduleSource === 'string') {
-    const message = 'requires a finished worksheet to complete the module (completion.worksheet: required), but the package has no worksheet.yaml';
-    const where = { line: lineOf(moduleSource, ['completion', 'worksheet']), field: 'completion.worksheet' };
-    errors.push(packageError('module.yaml', 'worksheetRequiredMissing', message, undefined, where));
-  }
+  errors.push(...completionRuleErrors(meta, moduleSource, worksheetSource !== undefined));
   if (meta) {
     for (const ref of worksheetRefs.filter((r) => r.from.split('.')[0] === meta.id)) {
       const message = `prefills from "${ref.from}", its own module: "from" names an earlier module's field`;
@@ -236,67 +228,6 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
       warnings: [...warnings, ...checkQuestionBank(quiz)],
     },
   };
-}
-
-/** The line a node of a YAML source starts on, if it is there. */
-function lineOf(source: string, path: (string | number)[]): number | undefined {
-  const lineCounter = new LineCounter();
-  const node = parseDocument(source, { lineCounter }).getIn(path, true) as Node | undefined;
-  return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
-}
-
-/** The `from:` references of a valid worksheet, each with the line it is written on. */
-function refsOf(worksheet: WorksheetYaml, source: string): WorksheetRef[] {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter });
-  const refs: WorksheetRef[] = [];
-  worksheet.steps.forEach((step, i) => {
-    step.fields.forEach((f, j) => {
-      if (!f.from) return;
-      const path = ['steps', i, 'fields', j, 'from'];
-      const node = doc.getIn(path, true) as Node | undefined;
-      const line = node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
-      const ref: WorksheetRef = { from: f.from, fieldId: f.id, type: f.type, field: fieldPath(path), ...(line ? { line } : {}) };
-      if (f.columns) ref.columns = f.columns.map((c) => c.id);
-      refs.push(ref);
-    });
-  });
-  return refs;
-}
-
-/** What another module's worksheet offers to prefill from: field id → type (and table columns). */
-export type WorksheetOffer = Map<string, Map<string, { type: FieldType; columns?: string[] }>>;
-
-export function worksheetOffer(modules: { id: string; worksheet?: WorksheetYaml }[]): WorksheetOffer {
-  const offer: WorksheetOffer = new Map();
-  for (const m of modules) {
-    if (!m.worksheet) continue;
-    offer.set(m.id, new Map(worksheetFields(m.worksheet).map((f) => [f.id, { type: f.type, ...(f.columns ? { columns: f.columns.map((c) => c.id) } : {}) }])));
-  }
-  return offer;
-}
-
-/**
- * Checks each `from:` of a module's worksheet against the other modules' worksheets: the module and
- * field must exist, and the field's type must fit (the same type, or a long text from anything).
- */
-export function checkWorksheetRefs(refs: WorksheetRef[], offer: WorksheetOffer, file = 'worksheet.yaml'): PackageError[] {
-  const errors: PackageError[] = [];
-  for (const ref of refs) {
-    const [moduleId = '', fieldId = ''] = ref.from.split('.');
-    const source = offer.get(moduleId)?.get(fieldId);
-    const where = { line: ref.line, field: ref.field };
-    if (!source) {
-      const message = offer.has(moduleId)
-        ? `prefills from "${ref.from}", but module "${moduleId}"'s worksheet has no field "${fieldId}"`
-        : `prefills from "${ref.from}", but there is no module "${moduleId}" with a worksheet`;
-      errors.push(packageError(file, 'unknownFrom', message, { from: ref.from }, where));
-    } else if (!fromFits(ref.type, source.type)) {
-      const message = `is a ${ref.type} field and cannot be prefilled from "${ref.from}", a ${source.type} field`;
-      errors.push(packageError(file, 'fromTypeMismatch', message, { from: ref.from, type: ref.type, sourceType: source.type }, where));
-    }
-  }
-  return errors;
 }
 
 /** Reads a module folder into package files (the same shape an uploaded zip becomes). */

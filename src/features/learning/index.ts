@@ -1,17 +1,16 @@
-import type { Request } from 'express';
 import type { Connection } from 'mongoose';
-import { currentLanguage } from '../../platform/i18n';
-import type { ContentService, PublishedModule } from '../content';
-import { learningController, summarizeProgress } from './learning.controller';
+import type { ContentService } from '../content';
+import { type DashboardExtras, learningController, learningPageExtras } from './learning.controller';
 import type { LearningEvents } from './learning.events';
 import { createLearnerRecords, type FinishedWorksheetsReader } from './learner-records';
-import { learningModels } from './learning.models';
+import { learningModels } from './learning.model';
 import { learningRouter } from './learning.routes';
 import { createProgressService } from './progress.service';
 import { createQuizService } from './quiz.service';
 
+export type { DashboardExtras } from './learning.controller';
 export { createLearningEvents, type CourseCompleted, type LearningEvents } from './learning.events';
-export { learningModels, type LearningModels } from './learning.models';
+export { learningModels, type LearningModels } from './learning.model';
 export type { ProgressService, ModuleProgress, ModuleStatus } from './progress.service';
 export { moduleStatus, shapeOf } from './progress.service';
 export {
@@ -35,43 +34,27 @@ export const learnerRecordsOn = (connection: Connection, worksheets: FinishedWor
   createLearnerRecords(learningModels(connection), worksheets);
 
 /** Wires the learning loop: progress, quizzes, the dashboard, and the progress shown on content pages. */
-export function createLearning(deps: { connection: Connection; content: ContentService; events: LearningEvents; worksheets: FinishedWorksheetsReader }) {
+export function createLearning(deps: {
+  connection: Connection;
+  content: ContentService;
+  events: LearningEvents;
+  dashboard?: DashboardExtras;
+  /** the plans feature's finished worksheets, which a module's completion may require */
+  worksheets: FinishedWorksheetsReader;
+}) {
   const models = learningModels(deps.connection);
   const progress = createProgressService({ models, content: deps.content, events: deps.events, worksheets: deps.worksheets });
   const quizzes = createQuizService({ models, content: deps.content, progress });
-  const controller = learningController({ content: deps.content, progress, quizzes });
+  const controller = learningController({ content: deps.content, progress, quizzes, dashboard: deps.dashboard });
 
-  /** What the module page shows of the learner's progress, with the records that explain it. */
-  async function moduleExtras(req: Request, module: PublishedModule) {
-    if (!req.user) return {};
-    const lng = currentLanguage(req);
-    const p = await progress.moduleProgress(req.user.id, module);
-    return {
-      progress: {
-        ...summarizeProgress(module, p, lng),
-        lessons: module.lessons.map((l) => ({ id: l.id, completedAt: p.completedLessons.get(l.id) })),
-        passingGrade: p.passingGrade && {
-          href: `/modules/${module.moduleId}/quiz/attempts/${p.passingGrade.attemptId}`,
-          scorePercent: p.passingGrade.scorePercent,
-          gradedAt: p.passingGrade.gradedAt,
-          number: p.passingGrade.attemptNumber,
-        },
-        completedAt: p.completion?.completedAt,
-      },
-    };
-  }
-
-  async function lessonExtras(req: Request, module: PublishedModule, lessonId: string) {
-    if (!req.user) return {};
-    return { lessonCompletedAt: (await progress.lessonCompletedAt(req.user.id, module.moduleId, lessonId)) ?? null };
-  }
+  const extras = learningPageExtras(progress);
 
   return {
     models,
     progress,
     quizzes,
     router: (requireLearner: import('express').RequestHandler) => learningRouter(controller, requireLearner),
-    moduleExtras,
-    lessonExtras,
+    moduleExtras: extras.module,
+    lessonExtras: extras.lesson,
   };
 }

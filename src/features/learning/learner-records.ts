@@ -6,7 +6,7 @@ import type {
   ModuleCompletionDoc,
   QuizAttemptDoc,
   QuizGradeDoc,
-} from './learning.models';
+} from './learning.model';
 
 /*
  * The learning records of one learner or of a set of learners, and the one fold that turns them

@@ -5,7 +5,7 @@ import { currentLanguage, type Language } from '../../platform/i18n';
 import type { ContentService, PublishedModule, Question } from '../content';
 import type { ModuleProgress, ProgressService } from './progress.service';
 import type { Answers, QuizService } from './quiz.service';
-import type { QuizAttemptDoc } from './learning.models';
+import type { QuizAttemptDoc } from './learning.model';
 
 function param(req: Request, name: string): string {
   const v = req.params[name];
@@ -50,7 +50,13 @@ export function summarizeProgress(module: PublishedModule, p: ModuleProgress, ln
   };
 }
 
-export function learningController(deps: { content: ContentService; progress: ProgressService; quizzes: QuizService }) {
+/**
+ * What other features add to the dashboard, asked explicitly (like content's PageExtras): the
+ * certificates feature says whether the learner has a certificate to link to.
+ */
+export type DashboardExtras = { certificate?: (userId: string) => Promise<{ href: string } | undefined> };
+
+export function learningController(deps: { content: ContentService; progress: ProgressService; quizzes: QuizService; dashboard?: DashboardExtras }) {
   const { content, progress, quizzes } = deps;
 
   async function moduleOr404(req: Request) {
@@ -95,12 +101,19 @@ export function learningController(deps: { content: ContentService; progress: Pr
     /** GET /dashboard — the learner's home: progress per module, where to resume, the certificate */
     async dashboard(req: Request, res: Response) {
       const lng = currentLanguage(req);
+      let certificate: { href: string } | undefined;
+      try {
+        certificate = await deps.dashboard?.certificate?.(userId(req));
+      } catch (err) {
+        // the dashboard shows without the link rather than not at all
+        req.log?.error({ err }, 'certificate check on the dashboard failed');
+      }
       const { modules, progress: all, courseCompletion } = await progress.courseProgress(userId(req));
       res.render('learning/dashboard', {
         title: 'learning:dashboard.title',
         modules: modules.map((m, i) => summarizeProgress(m, all[i]!, lng)),
         courseCompleted: courseCompletion?.completedAt,
-        certificate: res.locals.certificateLink,
+        certificate,
       });
     },
 
@@ -188,6 +201,35 @@ export function learningController(deps: { content: ContentService; progress: Pr
           open: !grade,
         })),
       });
+    },
+  };
+}
+
+/** What content's module and lesson pages show of the signed-in learner's progress (content's PageExtras). */
+export function learningPageExtras(progress: ProgressService) {
+  return {
+    /** the learner's progress in the module, with the records that explain it */
+    async module(req: Request, module: PublishedModule) {
+      if (!req.user) return {};
+      const lng = currentLanguage(req);
+      const p = await progress.moduleProgress(req.user.id, module);
+      return {
+        progress: {
+          ...summarizeProgress(module, p, lng),
+          lessons: module.lessons.map((l) => ({ id: l.id, completedAt: p.completedLessons.get(l.id) })),
+          passingGrade: p.passingGrade && {
+            href: `/modules/${module.moduleId}/quiz/attempts/${p.passingGrade.attemptId}`,
+            scorePercent: p.passingGrade.scorePercent,
+            gradedAt: p.passingGrade.gradedAt,
+            number: p.passingGrade.attemptNumber,
+          },
+          completedAt: p.completion?.completedAt,
+        },
+      };
+    },
+    async lesson(req: Request, module: PublishedModule, lessonId: string) {
+      if (!req.user) return {};
+      return { lessonCompletedAt: (await progress.lessonCompletedAt(req.user.id, module.moduleId, lessonId)) ?? null };
     },
   };
 }

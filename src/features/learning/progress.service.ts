@@ -9,7 +9,8 @@ import {
   type ModuleShape,
   needsWorksheets,
 } from './learner-records';
-import { isDuplicateKey, type LearningModels } from './learning.models';
+import { insertOnce } from '../../platform/database';
+import type { LearningModels } from './learning.model';
 
 export type { ModuleProgress, ModuleStatus } from './learner-records';
 export { moduleStatus } from './learner-records';
@@ -33,16 +34,6 @@ export function createProgressService(deps: {
   const records = createLearnerRecords(models, worksheets);
   const clock = deps.clock ?? (() => new Date());
 
-  async function insertIgnoringDuplicate(insert: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await insert();
-      return true;
-    } catch (err) {
-      if (isDuplicateKey(err)) return false;
-      throw err;
-    }
-  }
-
   /** The course is complete when every published module is: record it once and announce it. */
   async function checkCourseCompletion(userId: string) {
     const modules = await content.modules();
@@ -51,7 +42,7 @@ export function createProgressService(deps: {
     if (!modules.every((m) => done.has(m.moduleId))) return;
     const completedAt = clock();
     const moduleIds = modules.map((m) => m.moduleId);
-    if (await insertIgnoringDuplicate(() => models.CourseCompletion.create({ userId, moduleIds, completedAt }))) {
+    if (await insertOnce(() => models.CourseCompletion.create({ userId, moduleIds, completedAt }))) {
       events.emitCourseCompleted({ userId, completedAt, moduleIds });
     }
   }
@@ -70,7 +61,7 @@ export function createProgressService(deps: {
     const passing = await models.QuizGrade.findOne({ userId, moduleId: module.moduleId, passed: true }).sort({ gradedAt: 1 }).lean();
     if (!passing) return;
     if (requiresWorksheet(module) && (await worksheets.finishedOf(userId, module.moduleId)).length === 0) return;
-    await insertIgnoringDuplicate(() =>
+    await insertOnce(() =>
       models.ModuleCompletion.create({
         userId,
         moduleId: module.moduleId,
@@ -87,7 +78,7 @@ export function createProgressService(deps: {
   async function completeLesson(userId: string, moduleId: string, lessonId: string) {
     const module = await content.getModule(moduleId);
     if (!module?.lessonIndex.has(lessonId)) throw new NotFoundError();
-    await insertIgnoringDuplicate(() => models.LessonCompletion.create({ userId, moduleId, lessonId, completedAt: clock() }));
+    await insertOnce(() => models.LessonCompletion.create({ userId, moduleId, lessonId, completedAt: clock() }));
     await checkModuleCompletion(userId, module);
   }
 

@@ -6,15 +6,15 @@ import type { i18n as I18n } from 'i18next';
 import type { Connection } from 'mongoose';
 import { requireRight } from '../../platform/auth-guards';
 import type { Mailer } from '../../platform/mailer';
-import { getUserModel } from '../accounts';
+import type { UserModel } from '../accounts';
 import type { CohortsService } from '../cohorts';
 import type { ContentService } from '../content';
 import { plansController } from './plans.controller';
-import { planModels } from './plans.models';
+import { planModels } from './plans.model';
 import { plansRouter } from './plans.routes';
 import { createPlansService, type WorksheetModule } from './plans.service';
 
-export { planModels } from './plans.models';
+export { planModels } from './plans.model';
 export type { PlansService, WorksheetModule } from './plans.service';
 export { createPlanRecords, type FinishedWorksheet, planFigures, type PlanRecords, planRecordsOn } from './plan-records';
 
@@ -26,10 +26,12 @@ export function createPlans(deps: {
   i18n: I18n;
   baseUrl: string;
   onMailError?: (err: unknown) => void;
+  /** the shared user model, built once in createApp */
+  User: UserModel;
   /** a finished worksheet may complete its module (module.yaml `completion: { worksheet: required }`) */
   onWorksheetFinished?: (userId: string, module: WorksheetModule) => Promise<void>;
 }) {
-  const service = createPlansService({ ...deps, models: planModels(deps.connection), User: getUserModel(deps.connection) });
+  const service = createPlansService({ ...deps, models: planModels(deps.connection) });
   return {
     service,
     router: plansRouter(plansController(service), { learner: requireRight('learn'), trainer: requireRight('cohorts.manage') }),

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { inChunks } from '../../platform/database';
-import { type PlanModels, planModels, type PlanShareDoc, type WorksheetRevisionDoc } from './plans.models';
+import { type PlanModels, planModels, type PlanShareDoc, type WorksheetRevisionDoc } from './plans.model';
 
 /*
  * The plan records other features read (learning's completion rule, the cohort reports): for one

@@ -6,7 +6,7 @@ import { countryName } from '../accounts';
 import { worksheetFields } from '../content';
 import { renderPlanDocx } from './plan-docx';
 import { renderPlanPdf } from './plan-pdf';
-import type { WorksheetValues } from './plans.models';
+import type { WorksheetValues } from './plans.model';
 import { FEEDBACK_MAX, type Plan, type PlansService, type WorksheetModule } from './plans.service';
 import { formView, planView } from './plans.view-models';
 import { type FormErrors, missingRequired, readWorksheetForm } from './worksheet-form';

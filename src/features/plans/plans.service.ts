@@ -2,14 +2,15 @@ import type { i18n as I18n } from 'i18next';
 import { Types } from 'mongoose';
 import { inChunks } from '../../platform/database';
 import type { Mailer } from '../../platform/mailer';
+import type { Actor as ActingUser } from '../../platform/roles';
 import type { UserModel } from '../accounts';
 import type { CohortsService } from '../cohorts';
 import { type ContentService, type Lang, type PublishedModule, worksheetFields } from '../content';
 import { createPlanRecords, planFigures } from './plan-records';
-import type { PlanFeedbackDoc, PlanModels, WorksheetRevisionDoc, WorksheetValues } from './plans.models';
+import type { PlanFeedbackDoc, PlanModels, WorksheetRevisionDoc, WorksheetValues } from './plans.model';
 import { isEmpty, prefillValue } from './worksheet-form';
 
-export type Actor = { id: string; role: 'learner' | 'trainer' | 'admin' };
+export type Actor = Pick<ActingUser, 'id' | 'role'>;
 export type WorksheetModule = PublishedModule & { worksheet: NonNullable<PublishedModule['worksheet']> };
 export type PlanPart = { module: WorksheetModule; revision?: WorksheetRevisionDoc };
 export type Plan = {

@@ -1,5 +1,5 @@
 import type { Lang, WorksheetField, worksheetFields } from '../content';
-import type { FieldValue, WorksheetValues } from './plans.models';
+import type { FieldValue, WorksheetValues } from './plans.model';
 import type { Plan } from './plans.service';
 
 /** One field as the plan shows it: a text, a list of chosen labels, or a table. */

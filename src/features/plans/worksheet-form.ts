@@ -1,6 +1,6 @@
 import type { Lang, WorksheetField, WorksheetYaml } from '../content';
 import { worksheetFields } from '../content';
-import type { FieldValue, WorksheetValues } from './plans.models';
+import type { FieldValue, WorksheetValues } from './plans.model';
 
 /** Limits on what a learner may write, in characters. */
 export const LIMITS = { text: 300, longtext: 5000, cell: 500 } as const;

@@ -9,3 +9,37 @@ export function modelOn<T>(connection: Connection, name: string, schema: Schema<
 export function isDuplicateKey(err: unknown): boolean {
   return (err as { code?: number } | undefined)?.code === 11000;
 }
+
+/**
+ * Insert-once: runs an insert whose unique index says "already done". True when this call inserted,
+ * false when the key was there already (a double submit or a race another request won).
+ */
+export async function insertOnce(insert: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await insert();
+    return true;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
+}
+
+/**
+ * Runs `write` with a fresh random (or next) value until no unique index refuses it: the rare clash
+ * of two codes, or two imports taking the same version number. Gives up after `tries` clashes.
+ * `onClash` undoes what a refused attempt left behind.
+ */
+export async function retryOnDuplicate<T>(
+  write: (attempt: number) => Promise<T>,
+  options: { tries?: number; onClash?: (attempt: number) => Promise<void> } = {},
+): Promise<T> {
+  const tries = options.tries ?? 6;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await write(attempt);
+    } catch (err) {
+      if (!isDuplicateKey(err) || attempt >= tries - 1) throw err;
+      await options.onClash?.(attempt);
+    }
+  }
+}

@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import type TestAgent from 'supertest/lib/agent';
 import { ensureIndexes } from '../../../src/bootstrap';
 import { getUserModel } from '../../../src/features/accounts';
-import { recordAudit } from '../../../src/features/audit';
+import { auditLogFor } from '../../../src/features/audit';
 import { agentFor, csrfFrom, decoded } from '../../helpers/build-app';
 import { connectTestDatabase } from '../../helpers/database';
 import { createUser, csrfFor, loginAs, snapshot, type TestUser } from '../../helpers/factories';
@@ -232,7 +232,7 @@ describe('the audit log', () => {
   });
 
   it('when there are many events, then the log is paginated, 50 to a page', async () => {
-    for (let i = 0; i < 60; i++) await recordAudit(connection, { action: 'test.filler', details: { n: String(i) } });
+    for (let i = 0; i < 60; i++) await auditLogFor(connection).record({ action: 'test.filler', details: { n: String(i) } });
     const res = await adminAgent.get('/admin/audit');
     const total = await connection.collection('audit_events').countDocuments();
     expect(decoded(res.text)).toContain(`Events: ${total}. Page 1 of ${Math.ceil(total / 50)}.`);
@@ -242,7 +242,7 @@ describe('the audit log', () => {
   });
 
   it('when an event names a user with markup, then it is escaped', async () => {
-    await recordAudit(connection, { action: 'test.markup', target: { email: '<b>x</b>@example.org' } });
+    await auditLogFor(connection).record({ action: 'test.markup', target: { email: '<b>x</b>@example.org' } });
     const res = await adminAgent.get('/admin/audit');
     expect(res.text).not.toContain('<b>x</b>');
     expect(res.text).toContain('&lt;b&gt;x&lt;/b&gt;@example.org');

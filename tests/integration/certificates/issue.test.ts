@@ -40,7 +40,11 @@ describe('issuing a certificate', () => {
     expect(certificate?.issuer).toEqual({ organisation: 'SDG Learn', signatory: 'The SDG Learn course team' });
     expect(certificate?._id).toMatch(/^[0-9A-HJKMNP-TV-Z]{28}$/);
 
-    const mails = await eventually(async () => (await mailTo(connection, learner.email)).filter((m) => m.subject.includes('certificado')));
+    // waits for the e-mail (an empty list would end the wait at once: the outbox worker sends it a moment later)
+    const mails = await eventually(async () => {
+      const found = (await mailTo(connection, learner.email)).filter((m) => m.subject.includes('certificado'));
+      return found.length ? found : undefined;
+    });
     expect(mails).toHaveLength(1);
     expect(mails[0]?.subject).toBe('Su certificado del curso «Localización de los ODS»');
     expect(mails[0]?.text).toContain('Enhorabuena');

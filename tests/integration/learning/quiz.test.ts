@@ -116,6 +116,20 @@ describe('refused submissions change nothing', () => {
     expect(all[0]?.scorePercent).toBe(100);
   });
 
+  it('when a graded attempt is sent again incomplete or with a foreign option, then it still says "already graded" (409)', async () => {
+    const learner = await startQuiz();
+    const body = await answersFor(connection, learner.attemptId, 10);
+    expect((await submit(learner, body)).status).toBe(303);
+    const incomplete = { ...body };
+    delete incomplete[Object.keys(body).find((k) => k.startsWith('q.'))!];
+    expect((await submit(learner, incomplete)).status).toBe(409);
+    const foreign = { ...body, [Object.keys(body).find((k) => k.startsWith('q.'))!]: 'not-an-option' };
+    expect((await submit(learner, foreign)).status).toBe(409);
+    const all = await grades().find({ attemptId: new Types.ObjectId(learner.attemptId) }).toArray();
+    expect(all).toHaveLength(1);
+    expect(all[0]?.scorePercent).toBe(100);
+  });
+
   it('when the same attempt is submitted twice at once, then exactly one grade exists', async () => {
     const learner = await startQuiz();
     const body = await answersFor(connection, learner.attemptId, 8);

@@ -86,7 +86,10 @@ describe('limits under parallel bursts', () => {
     );
     const refused = answers.filter((r) => r.status === 429);
     expect(refused.length).toBeGreaterThanOrEqual(15);
-    expect(refused[0]!.headers['retry-after']).toBe('60');
+    // until the minute's window turns
+    const retryAfter = Number(refused[0]!.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
     expect(answers.every((r) => r.status < 500)).toBe(true);
     expect(await snapshot(connection, ['users', 'password_resets'])).toEqual(before);
   });

@@ -1,4 +1,4 @@
-import type { MatrixQuery } from './cohorts.schemas';
+import type { MatrixQuery } from './cohort-reports.schemas';
 import type { LearnerRow } from './learner-rows';
 
 /*

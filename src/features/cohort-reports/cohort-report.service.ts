@@ -1,12 +1,12 @@
 import { type Connection, Types } from 'mongoose';
 import { inChunks } from '../../platform/database';
 import { LANGUAGES, type Language } from '../../platform/i18n';
-import { getUserModel } from '../accounts';
+import type { UserModel } from '../accounts';
 import { certificateRecordsOn } from '../certificates';
 import type { ContentService, Localized, PublishedModule } from '../content';
 import { learnerRecordsOn, type ModuleShape, needsWorksheets, shapeOf } from '../learning';
+import { cohortMembersOn } from '../cohorts';
 import { planFigures, planRecordsOn } from '../plans';
-import { type CohortModels, memberKey } from './cohorts.models';
 import { collectLearnerRows, foldLearner, learnerRows, type RowSources } from './learner-rows';
 
 export type QuestionFigures = {
@@ -45,11 +45,11 @@ const share = () => Object.fromEntries(LANGUAGES.map((l) => [l, { answered: 0, c
  * The cohort's progress, read through the learning, certificates and accounts features' read
  * functions: every query filters on the cohort or its learners, never on the whole platform.
  */
-export function createCohortReport(deps: { connection: Connection; content: ContentService; models: CohortModels }) {
-  const { content, models } = deps;
+export function createCohortReport(deps: { connection: Connection; content: ContentService; User: UserModel }) {
+  const { content } = deps;
   const sources: RowSources = {
-    members: models.CohortMember,
-    User: getUserModel(deps.connection),
+    members: cohortMembersOn(deps.connection),
+    User: deps.User,
     learning: learnerRecordsOn(deps.connection, planRecordsOn(deps.connection)),
     certificates: certificateRecordsOn(deps.connection),
   };
@@ -81,7 +81,7 @@ export function createCohortReport(deps: { connection: Connection; content: Cont
 
     /** How often each question was answered right, overall and by the learner's language. */
     async questionStats(cohortId: string) {
-      const ids = (await models.CohortMember.find({ cohortId }, { userId: 1 }).lean()).map((m) => m.userId);
+      const ids = await sources.members.idsOf(cohortId);
       const objectIds = ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
       const [users, modules, grades] = await Promise.all([
         inChunks(objectIds, (chunk) => sources.User.find({ _id: { $in: chunk } }, { language: 1 }).lean()),
@@ -114,7 +114,7 @@ export function createCohortReport(deps: { connection: Connection; content: Cont
     /** One learner's records in the order they happened, with their row; undefined if not in the cohort. */
     async timeline(cohortId: string, userId: string) {
       if (!Types.ObjectId.isValid(userId) || String(new Types.ObjectId(userId)) !== userId) return undefined;
-      const member = await models.CohortMember.findById(memberKey(cohortId, userId)).lean();
+      const member = await sources.members.one(cohortId, userId);
       if (!member) return undefined;
       const modules = await content.modules();
       const shapes = moduleShapes(modules);

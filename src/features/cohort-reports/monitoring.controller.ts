@@ -6,9 +6,8 @@ import { funnelChart, histogram } from './cohort-charts';
 import { csvStream, exportColumns, isoDate } from './cohort-export';
 import { atRisk, inactiveDays, selectRows, summarize } from './cohort-figures';
 import type { CohortReport } from './cohort-report.service';
-import { cohortOf, cohortView, formatDay } from './cohort-view';
-import { type MatrixQuery, matrixQuery, SORTS, STATUS_FILTERS } from './cohorts.schemas';
-import type { CohortsService } from './cohorts.service';
+import { type CohortsService, cohortOf, cohortView, formatDay } from '../cohorts';
+import { type MatrixQuery, matrixQuery, SORTS, STATUS_FILTERS } from './cohort-reports.schemas';
 import type { LearnerRow } from './learner-rows';
 
 type Deps = { cohorts: CohortsService; report: CohortReport; baseUrl: string; clock: () => Date };

@@ -1,4 +1,5 @@
-import { type Connection, type Model, Schema } from 'mongoose';
+import { modelOn } from '../../platform/database/models';
+import { type Connection, Schema } from 'mongoose';
 
 /** A value of one worksheet field: a text, the chosen option ids, or table rows (column id → text). */
 export type FieldValue = string | string[] | Record<string, string>[];
@@ -69,9 +70,9 @@ feedbackSchema.index({ learnerId: 1, createdAt: 1 });
 
 export function planModels(connection: Connection) {
   return {
-    WorksheetRevision: (connection.models.WorksheetRevision ?? connection.model('WorksheetRevision', revisionSchema)) as Model<WorksheetRevisionDoc>,
-    PlanShare: (connection.models.PlanShare ?? connection.model('PlanShare', shareSchema)) as Model<PlanShareDoc>,
-    PlanFeedback: (connection.models.PlanFeedback ?? connection.model('PlanFeedback', feedbackSchema)) as Model<PlanFeedbackDoc>,
+    WorksheetRevision: modelOn<WorksheetRevisionDoc>(connection, 'WorksheetRevision', revisionSchema),
+    PlanShare: modelOn<PlanShareDoc>(connection, 'PlanShare', shareSchema),
+    PlanFeedback: modelOn<PlanFeedbackDoc>(connection, 'PlanFeedback', feedbackSchema),
   };
 }
 export type PlanModels = ReturnType<typeof planModels>;

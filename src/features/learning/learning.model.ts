@@ -94,7 +94,6 @@ const quizGrade = new Schema<QuizGradeDoc>(
   { collection: 'quiz_grades', versionKey: false },
 );
 // One grade per attempt: its _id is the attempt's, so a second submission fails on the primary key.
-quizGrade.index({ attemptId: 1 }, { unique: true });
 quizGrade.index({ userId: 1, moduleId: 1 });
 
 const moduleCompletion = new Schema<ModuleCompletionDoc>(
@@ -132,4 +131,3 @@ export function learningModels(connection: Connection) {
 
 export type LearningModels = ReturnType<typeof learningModels>;
 
-export { isDuplicateKey } from '../../platform/database/models';

@@ -1,3 +1,4 @@
+import { modelOn } from '../../platform/database/models';
 import { type Connection, Schema } from 'mongoose';
 import type { Localized } from './content.schemas';
 import type { ModuleCompletionRule, QuizYaml } from './content.schemas';
@@ -85,14 +86,15 @@ const glossarySchema = new Schema<GlossaryDoc>(
 
 export function contentModels(connection: Connection) {
   return {
-    ModuleVersion: connection.models.ModuleVersion ?? connection.model('ModuleVersion', moduleVersionSchema),
-    ModuleRelease: connection.models.ModuleRelease ?? connection.model('ModuleRelease', moduleReleaseSchema),
-    Glossary: connection.models.Glossary ?? connection.model('Glossary', glossarySchema),
-  } as {
-    ModuleVersion: import('mongoose').Model<ModuleVersionDoc>;
-    ModuleRelease: import('mongoose').Model<ModuleReleaseDoc>;
-    Glossary: import('mongoose').Model<GlossaryDoc>;
+    ModuleVersion: modelOn<ModuleVersionDoc>(connection, 'ModuleVersion', moduleVersionSchema),
+    ModuleRelease: modelOn<ModuleReleaseDoc>(connection, 'ModuleRelease', moduleReleaseSchema),
+    Glossary: modelOn<GlossaryDoc>(connection, 'Glossary', glossarySchema),
   };
 }
 
 export type ContentModels = ReturnType<typeof contentModels>;
+
+/** Every content collection's indexes (bootstrap runs this; the connection has autoIndex off). */
+export async function createContentIndexes(connection: Connection): Promise<void> {
+  for (const model of Object.values(contentModels(connection))) await model.createIndexes();
+}

@@ -11,27 +11,19 @@ export type ExportColumn = { header: string; value: (row: LearnerRow) => string 
 export const isoDate = (d: Date | undefined) => (d ? d.toISOString().slice(0, 10) : '');
 
 /**
- * A cell starting with = + - @ (or a tab or carriage return) is run as a formula by spreadsheet
- * programs; names and e-mail addresses are typed by users, so such text gets a leading apostrophe
- * (OWASP's advice for CSV injection). Numbers are left alone.
- */
-export function safeCell(value: string | number | undefined): string | number {
-  if (value === undefined) return '';
-  if (typeof value === 'number') return value;
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-/**
  * The export as a stream: UTF-8 with a byte-order mark (so Excel shows accents), one row per learner,
- * written as the rows arrive; backpressure from the client holds the database cursors.
+ * written as the rows arrive; backpressure from the client holds the database cursors. Names and
+ * e-mail addresses are typed by users, so a cell a spreadsheet would run as a formula (= + - @, their
+ * full-width forms, tab, carriage return) gets a leading apostrophe (`escape_formulas`, OWASP's
+ * advice for CSV injection); numbers are left alone.
  */
 export function csvStream(rows: AsyncIterable<LearnerRow>, columns: readonly ExportColumn[]): { source: Readable; csv: Transform } {
   const source = Readable.from(
     (async function* () {
-      for await (const row of rows) yield columns.map((c) => safeCell(c.value(row)));
+      for await (const row of rows) yield columns.map((c) => c.value(row) ?? '');
     })(),
   );
-  const csv = stringify({ bom: true, header: true, columns: columns.map((c) => c.header), record_delimiter: 'windows' });
+  const csv = stringify({ bom: true, header: true, columns: columns.map((c) => c.header), record_delimiter: 'windows', escape_formulas: true });
   return { source, csv };
 }
 

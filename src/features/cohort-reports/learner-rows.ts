@@ -12,7 +12,7 @@ import {
   type ModuleStatus,
   needsWorksheets,
 } from '../learning';
-import type { CohortModels } from './cohorts.models';
+import type { CohortMember, CohortMembersReader } from '../cohorts';
 
 /** One learner's figures for one published module, counted as the learner's own pages count them. */
 export type ModuleCell = {
@@ -48,7 +48,7 @@ export type LearnerRow = {
   certificateAt?: Date;
 };
 
-export type Member = { userId: string; enrolledAt: Date };
+export type Member = CohortMember;
 type Person = { _id: Types.ObjectId; name: string; email: string; language: Language };
 
 /**
@@ -56,7 +56,7 @@ type Person = { _id: Types.ObjectId; name: string; email: string; language: Lang
  * certificates and accounts features export. Cohorts never opens their collections itself.
  */
 export type RowSources = {
-  members: CohortModels['CohortMember'];
+  members: CohortMembersReader;
   User: UserModel;
   learning: LearnerRecordsReader;
   certificates: CertificateRecordsReader;
@@ -131,8 +131,7 @@ export async function rowsOf(sources: RowSources, members: readonly Member[], mo
   );
 }
 
-const membersOf = (sources: RowSources, cohortId: string) =>
-  sources.members.find({ cohortId }, { userId: 1, enrolledAt: 1 }).lean<Member[]>();
+const membersOf = (sources: RowSources, cohortId: string) => sources.members.of(cohortId);
 
 /** Every learner's row at once, for the pages, which sort and count all of them anyway. */
 export async function collectLearnerRows(sources: RowSources, cohortId: string, modules: readonly ModuleShape[]): Promise<LearnerRow[]> {
