@@ -9,14 +9,14 @@ import { createAdmin } from './features/admin';
 import { ADMIN_CONTENT_UPLOAD_PATH, createAdminContent } from './features/admin-content';
 import { auditLogFor } from './features/audit';
 import { createCertificates } from './features/certificates';
-import { contentRouter, createContentService } from './features/content';
+import { contentRouter, createContentService, type PublishedModule } from './features/content';
 import { createCohortReports } from './features/cohort-reports';
 import { COHORT_ENROL_PATH, createCohorts } from './features/cohorts';
 import { createDiscussion } from './features/discussion';
 import { createHandbooks } from './features/handbook';
 import { homeRouter } from './features/home';
 import { offlineRouter } from './features/offline';
-import { createPlans, planSharing } from './features/plans';
+import { createPlans, planRecordsOn, planSharing } from './features/plans';
 import { attemptGrantsOn, createLearning, createLearningEvents, type LearningEvents } from './features/learning';
 import { createAttemptLimiter } from './platform/attempt-limiter';
 import { requireRight } from './platform/auth-guards';
@@ -87,7 +87,9 @@ export function createApp(deps: AppDeps): Express {
   });
   const cohortReports = createCohortReports({ connection, content, cohorts: cohorts.service, User, grants, baseUrl: config.baseUrl, clock: deps.clock });
   const onMailError = (err: unknown) => logger.error({ err }, 'plan feedback e-mail failed');
-  const plans = createPlans({ connection, content, cohorts: cohorts.service, User, mailer, i18n, baseUrl: config.baseUrl, onMailError });
+  // finishing a required worksheet may complete its module (learning is built further down; this runs per request)
+  const onWorksheetFinished = (userId: string, module: PublishedModule) => learning.progress.checkModuleCompletion(userId, module);
+  const plans = createPlans({ connection, content, cohorts: cohorts.service, User, mailer, i18n, baseUrl: config.baseUrl, onMailError, onWorksheetFinished });
   const discussion = createDiscussion({
     connection,
     content,
@@ -131,6 +133,8 @@ export function createApp(deps: AppDeps): Express {
     grants,
     dashboard: { ...certificates.dashboard, discussions: discussion.dashboardLinks },
     trainersOf: cohorts.trainersOfLearner,
+    // a module's completion may require its worksheet finished: learning reads plans' records for it
+    worksheets: planRecordsOn(connection),
   });
 
   app.set('trust proxy', config.trustProxy ? 1 : false);

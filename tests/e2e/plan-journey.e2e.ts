@@ -70,7 +70,10 @@ describe.each([
     await screenshot(learner, `plan${javaScript ? '' : '-nojs'}`);
     if (javaScript) expect(await accessibilityViolations(learner)).toEqual([]);
 
-    // the trainer sees the figure, opens the plan and leaves feedback on a step
+    // the trainer sees the figures on the cohort page and the list, opens the plan and leaves feedback on a step
+    await trainer.goto(cohortUrl);
+    expect(await trainer.locator('[data-figure="plans-shared"]').innerText()).toBe('1');
+    expect(await trainer.locator('[data-figure="plans-finished"]').innerText()).toBe('0');
     await trainer.goto(`${cohortUrl}/plans`);
     expect(await trainer.locator('main').innerText()).toContain('Plans shared: 1 of 1');
     await Promise.all([trainer.waitForLoadState('load'), trainer.click('main a[href$="/plan"]')]);

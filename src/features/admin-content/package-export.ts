@@ -23,6 +23,7 @@ export async function versionFiles(content: ContentService, v: ModuleVersionDoc)
       title: v.title,
       summary: v.summary,
       lessons: v.lessons.map((l) => ({ id: l.id, title: l.title })),
+      ...(v.completion ? { completion: v.completion } : {}),
     });
   files.set('module.yaml', Buffer.from(moduleYaml, 'utf8'));
   files.set('quiz.yaml', Buffer.from(v.sources?.quizYaml ?? stringify(v.quiz), 'utf8'));

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { NotFoundError } from '../../platform/errors';
 import { currentLanguage } from '../../platform/i18n';
-import { type Lang, LANGS, type LessonLinks, lessonMinutes, type ModuleVersionDoc, moduleMinutes, renderMarkdown } from '../content';
+import { type Lang, LANGS, type LessonLinks, lessonMinutes, type ModuleVersionDoc, moduleMinutes, renderMarkdown, requiresWorksheet } from '../content';
 import { previewLessonPath, previewMediaPath, previewPath, versionPath } from './admin-content.paths';
 import { lessonParams, mediaParams, paramsOf, previewParams } from './admin-content.schemas';
 import { warningText } from './admin-content.controller';
@@ -14,6 +14,35 @@ function previewLinks(doc: ModuleVersionDoc, lng: Lang): LessonLinks {
   return {
     lesson: (id) => previewLessonPath(doc.moduleId, doc.version, lng, id),
     media: (file) => previewMediaPath(doc.moduleId, doc.version, file),
+  };
+}
+
+/** The worksheet's steps and fields in one language, as an author checks them (ids, types, rules). */
+function worksheetPreview(doc: ModuleVersionDoc, lng: Lang) {
+  const w = doc.worksheet;
+  if (!w) return undefined;
+  return {
+    title: w.title[lng],
+    intro: w.intro[lng],
+    required: requiresWorksheet(doc),
+    steps: w.steps.map((s) => ({
+      id: s.id,
+      title: s.title[lng],
+      intro: s.intro?.[lng],
+      fields: s.fields.map((f) => ({
+        id: f.id,
+        type: f.type,
+        label: f.label[lng],
+        hint: f.hint?.[lng],
+        example: f.example?.[lng],
+        required: f.required === true,
+        multiple: f.multiple === true,
+        maxRows: f.maxRows,
+        from: f.from,
+        options: f.options?.map((o) => ({ id: o.id, label: o.label[lng] })) ?? [],
+        columns: f.columns?.map((c) => ({ id: c.id, label: c.label[lng] })) ?? [],
+      })),
+    })),
   };
 }
 
@@ -41,7 +70,7 @@ export function previewController(service: AdminContentService) {
   }
 
   return {
-    /** GET /admin/content/:module/versions/:version/preview/:lng — the module page and its quiz */
+    /** GET /admin/content/:module/versions/:version/preview/:lng — the module page, its quiz and its worksheet */
     async module(req: Request, res: Response) {
       const { module, version, lng } = paramsOf(previewParams, req);
       const doc = await load(module, version);
@@ -64,6 +93,7 @@ export function previewController(service: AdminContentService) {
             explanation: q.explanation[lng],
           })),
         },
+        worksheet: worksheetPreview(doc, lng),
       });
     },
 

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import { LANGS, type Lang, type Localized, type MediaDoc, type ModuleVersionDoc } from '../content';
+import { LANGS, type Lang, type Localized, type MediaDoc, type ModuleVersionDoc, requiresWorksheet } from '../content';
 
-type Version = Pick<ModuleVersionDoc, 'version' | 'order' | 'estimatedMinutes' | 'title' | 'summary' | 'lessons' | 'quiz' | 'media'>;
+type Version = Pick<ModuleVersionDoc, 'version' | 'order' | 'estimatedMinutes' | 'title' | 'summary' | 'lessons' | 'quiz' | 'media' | 'worksheet' | 'completion'>;
 
 export type LessonRef = { id: string; title: Localized };
 export type LessonChange = LessonRef & { parts: ('title' | 'text')[]; languages: Lang[] };
@@ -10,7 +10,7 @@ export type QuestionChange = { id: string; parts: ('type' | 'prompt' | 'options'
 /** What a version changes against another (the published one): ids added, removed and changed. */
 export type VersionChanges = {
   against: number;
-  module: ('title' | 'summary' | 'order' | 'estimatedMinutes' | 'passPercent' | 'questionsPerAttempt' | 'maxAttempts')[];
+  module: ('title' | 'summary' | 'order' | 'estimatedMinutes' | 'passPercent' | 'questionsPerAttempt' | 'maxAttempts' | 'worksheet' | 'completion')[];
   lessons: { added: LessonRef[]; removed: LessonRef[]; changed: LessonChange[]; reordered: boolean };
   questions: { added: string[]; removed: string[]; changed: QuestionChange[] };
   media: { added: string[]; removed: string[]; changed: string[] };
@@ -38,6 +38,9 @@ export function versionChanges(next: Version, published: Version): VersionChange
   for (const key of ['passPercent', 'questionsPerAttempt', 'maxAttempts'] as const) {
     if (next.quiz[key] !== published.quiz[key]) module.push(key);
   }
+  if (!isDeepStrictEqual(next.worksheet, published.worksheet)) module.push('worksheet');
+  // whether completing the module needs the worksheet finished: learners' completion depends on it
+  if (requiresWorksheet(next) !== requiresWorksheet(published)) module.push('completion');
 
   const oldLessons = byId(published.lessons);
   const newLessons = byId(next.lessons);

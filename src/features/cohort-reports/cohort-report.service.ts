@@ -4,8 +4,9 @@ import { LANGUAGES, type Language } from '../../platform/i18n';
 import type { UserModel } from '../accounts';
 import { certificateRecordsOn } from '../certificates';
 import type { ContentService, Localized, PublishedModule } from '../content';
-import { learnerRecordsOn, type ModuleShape } from '../learning';
+import { learnerRecordsOn, type ModuleShape, needsWorksheets, shapeOf } from '../learning';
 import { cohortMembersOn } from '../cohorts';
+import { planFigures, planRecordsOn } from '../plans';
 import { collectLearnerRows, foldLearner, learnerRows, type RowSources } from './learner-rows';
 
 export type QuestionFigures = {
@@ -24,6 +25,7 @@ export type TimelineEvent = {
     | 'lessonCompleted'
     | 'quizStarted'
     | 'quizGraded'
+    | 'worksheetFinished'
     | 'moduleCompleted'
     | 'courseCompleted'
     | 'certificateIssued'
@@ -35,8 +37,7 @@ export type TimelineEvent = {
   passed?: boolean;
 };
 
-export const moduleShapes = (modules: readonly PublishedModule[]): ModuleShape[] =>
-  modules.map((m) => ({ moduleId: m.moduleId, lessonIds: m.lessons.map((l) => l.id) }));
+export const moduleShapes = (modules: readonly PublishedModule[]): ModuleShape[] => modules.map(shapeOf);
 
 const share = () => Object.fromEntries(LANGUAGES.map((l) => [l, { answered: 0, correct: 0 }])) as QuestionFigures['byLanguage'];
 
@@ -49,9 +50,10 @@ export function createCohortReport(deps: { connection: Connection; content: Cont
   const sources: RowSources = {
     members: cohortMembersOn(deps.connection),
     User: deps.User,
-    learning: learnerRecordsOn(deps.connection),
+    learning: learnerRecordsOn(deps.connection, planRecordsOn(deps.connection)),
     certificates: certificateRecordsOn(deps.connection),
   };
+  const plans = planRecordsOn(deps.connection);
 
   return {
     /** Every learner's row, streamed in user-id order (the CSV export writes them as they come). */
@@ -64,6 +66,17 @@ export function createCohortReport(deps: { connection: Connection; content: Cont
     async overview(cohortId: string) {
       const modules = await content.modules();
       return { modules, rows: await collectLearnerRows(sources, cohortId, moduleShapes(modules)) };
+    },
+
+    /**
+     * "Plans shared / finished" for these learners (the cohort's, from its rows): the plans feature's
+     * read functions, a chunk of learners per query. Undefined when no module has a worksheet.
+     */
+    async planFigures(userIds: readonly string[], modules: readonly PublishedModule[]) {
+      const withWorksheet = modules.filter((m) => m.worksheet !== undefined).map((m) => m.moduleId);
+      if (withWorksheet.length === 0) return undefined;
+      const { shared, finished } = await planFigures(plans, userIds, withWorksheet);
+      return { shared, finished };
     },
 
     /** How often each question was answered right, overall and by the learner's language. */
@@ -103,16 +116,17 @@ export function createCohortReport(deps: { connection: Connection; content: Cont
       if (!Types.ObjectId.isValid(userId) || String(new Types.ObjectId(userId)) !== userId) return undefined;
       const member = await sources.members.one(cohortId, userId);
       if (!member) return undefined;
-      const [user, modules, records, certificates] = await Promise.all([
+      const modules = await content.modules();
+      const shapes = moduleShapes(modules);
+      const [user, records, certificates] = await Promise.all([
         sources.User.findById(userId, { name: 1, email: 1, language: 1 }).lean(),
-        content.modules(),
-        sources.learning.ofLearner(userId),
+        sources.learning.ofLearner(userId, undefined, { worksheets: needsWorksheets(shapes) }),
         sources.certificates.ofLearner(userId),
       ]);
       const row = foldLearner({
         member,
         user: user ?? undefined,
-        modules: moduleShapes(modules),
+        modules: shapes,
         records,
         certificate: certificates.valid,
       });
@@ -128,6 +142,7 @@ export function createCohortReport(deps: { connection: Connection; content: Cont
           score: g.scorePercent,
           passed: g.passed,
         })),
+        ...records.worksheets.map((w) => ({ at: w.finishedAt, kind: 'worksheetFinished' as const, moduleId: w.moduleId })),
         ...records.moduleCompletions.map((c) => ({ at: c.completedAt, kind: 'moduleCompleted' as const, moduleId: c.moduleId })),
         ...(records.courseCompletion ? [{ at: records.courseCompletion.completedAt, kind: 'courseCompleted' as const }] : []),
         ...certificates.events.map((e) => ({ at: e.at, kind: e.kind })),

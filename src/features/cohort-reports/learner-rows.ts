@@ -3,7 +3,15 @@ import { chunked, inChunks } from '../../platform/database';
 import type { Language } from '../../platform/i18n';
 import type { UserModel } from '../accounts';
 import type { CertificateRecord, CertificateRecordsReader } from '../certificates';
-import { foldModule, type LearnerRecords, type LearnerRecordsReader, lastActivity, type ModuleShape, type ModuleStatus } from '../learning';
+import {
+  foldModule,
+  type LearnerRecords,
+  type LearnerRecordsReader,
+  lastActivity,
+  type ModuleShape,
+  type ModuleStatus,
+  needsWorksheets,
+} from '../learning';
 import type { CohortMember, CohortMembersReader } from '../cohorts';
 
 /** One learner's figures for one published module, counted as the learner's own pages count them. */
@@ -19,6 +27,9 @@ export type ModuleCell = {
   passed: boolean;
   bestScore?: number;
   status: ModuleStatus;
+  /** the module requires its worksheet finished; then whether (and when first) the learner finished it */
+  worksheetRequired: boolean;
+  worksheetFinishedAt?: Date;
 };
 
 export type OverallStatus = 'notStarted' | 'inProgress' | 'completed';
@@ -71,6 +82,8 @@ export function foldLearner(input: {
       passed: p.passingGrade !== undefined,
       bestScore: p.bestScore,
       status: p.status,
+      worksheetRequired: p.worksheetRequired,
+      worksheetFinishedAt: p.worksheetFinishedAt,
     };
   });
   const courseCompletedAt = records.courseCompletion?.completedAt;
@@ -103,7 +116,7 @@ async function peopleOf(User: UserModel, userIds: readonly string[]): Promise<Ma
 export async function rowsOf(sources: RowSources, members: readonly Member[], modules: readonly ModuleShape[]): Promise<LearnerRow[]> {
   const ids = members.map((m) => m.userId);
   const [records, certificates, people] = await Promise.all([
-    sources.learning.ofLearners(ids),
+    sources.learning.ofLearners(ids, { worksheets: needsWorksheets(modules) }),
     sources.certificates.validOf(ids),
     peopleOf(sources.User, ids),
   ]);

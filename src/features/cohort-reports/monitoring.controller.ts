@@ -54,6 +54,7 @@ export function monitoringController(deps: Deps) {
       const now = clock();
       const query = matrixQuery.parse(req.query);
       const { modules, rows } = await report.overview(cohort.id);
+      const plans = await report.planFigures(rows.map((r) => r.userId), modules);
       const summary = summarize(rows, modules.map((m) => ({ moduleId: m.moduleId, passPercent: m.quiz.passPercent })));
       const titles = modules.map((m) => m.title[lng]);
       const funnel = funnelChart([
@@ -69,6 +70,7 @@ export function monitoringController(deps: Deps) {
         pageTitle: cohort.name,
         cohort: view,
         summary,
+        plans,
         modules: modules.map((m, i) => ({
           id: m.moduleId,
           title: titles[i],

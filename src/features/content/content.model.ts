@@ -1,7 +1,7 @@
 import { modelOn } from '../../platform/database/models';
 import { type Connection, Schema } from 'mongoose';
 import type { Localized } from './content.schemas';
-import type { QuizYaml } from './content.schemas';
+import type { ModuleCompletionRule, QuizYaml } from './content.schemas';
 import type { WorksheetYaml } from './worksheet.schemas';
 import type { PackageWarning } from './package-warnings';
 
@@ -21,6 +21,8 @@ export type ModuleVersionDoc = {
   quiz: QuizYaml;
   /** the module's worksheet, when its package has worksheet.yaml */
   worksheet?: WorksheetYaml;
+  /** module.yaml's `completion` (versions stored before it existed have none: no worksheet required) */
+  completion?: ModuleCompletionRule;
   media: MediaDoc[];
   contentHash: string;
   /** module.yaml and quiz.yaml as uploaded (versions stored before this field existed have none) */
@@ -48,6 +50,7 @@ const moduleVersionSchema = new Schema<ModuleVersionDoc>(
     lessons: { type: [Object], required: true },
     quiz: { type: Object, required: true },
     worksheet: { type: Object },
+    completion: { type: Object },
     media: { type: [Object], default: [] },
     contentHash: { type: String, required: true },
     sources: { type: Object },

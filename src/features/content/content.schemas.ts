@@ -58,6 +58,13 @@ export const moduleSchema = z.strictObject({
     .array(z.strictObject({ id: stableId, title: localized }), { error: 'must be a list of lessons' })
     .min(1, 'must list at least one lesson')
     .superRefine((lessons, ctx) => uniqueIds(lessons, ctx, 'lesson')),
+  /** what completes the module besides its lessons and quiz: `worksheet: required` adds a finished worksheet */
+  completion: z
+    .strictObject(
+      { worksheet: z.enum(['required', 'optional'], { error: 'must be required or optional' }) },
+      { error: 'must be a set of named fields (worksheet: required)' },
+    )
+    .optional(),
 });
 
 const option = z.strictObject({
@@ -131,6 +138,7 @@ export const glossarySchema = z.strictObject({
 });
 
 export type ModuleYaml = z.infer<typeof moduleSchema>;
+export type ModuleCompletionRule = NonNullable<ModuleYaml['completion']>;
 export type QuizYaml = z.infer<typeof quizSchema>;
 export type Question = QuizYaml['questions'][number];
 export type Glossary = z.infer<typeof glossarySchema>;

@@ -70,6 +70,7 @@ export function createContentService(deps: { connection: Connection; clock?: () 
           lessons: parsed.lessons,
           quiz: parsed.quiz,
           ...(parsed.worksheet ? { worksheet: parsed.worksheet } : {}),
+          ...(parsed.completion ? { completion: parsed.completion } : {}),
           media,
           contentHash: parsed.contentHash,
           sources: parsed.sources,

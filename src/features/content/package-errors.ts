@@ -18,7 +18,7 @@ export const PACKAGE_ERROR_CODES = [
   'noCorrectOption', 'tooManyCorrect', 'trueFalseOptions', 'notEnoughQuestions',
   // worksheet.yaml
   'duplicateStepId', 'duplicateFieldId', 'duplicateColumnId', 'fieldNeedsOptions', 'fieldNeedsColumns', 'fieldPartNotAllowed',
-  'unknownFrom', 'fromTypeMismatch',
+  'unknownFrom', 'fromTypeMismatch', 'worksheetRequiredMissing',
 ] as const;
 export type PackageErrorCode = (typeof PACKAGE_ERROR_CODES)[number];
 export type PackageErrorParams = Record<string, string | number>;

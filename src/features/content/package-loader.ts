@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { type Lang, LANGS, type Localized, moduleSchema, type QuizYaml, quizSchema, stableId } from './content.schemas';
+import { type Lang, LANGS, type Localized, type ModuleCompletionRule, moduleSchema, type QuizYaml, quizSchema, stableId } from './content.schemas';
 import { analyzeMarkdown } from './markdown';
 import { sniffMedia } from './media-types';
 import { normalizeLessonHeadings } from './lesson-headings';
@@ -12,7 +12,7 @@ import { codeOfIssue, fieldPath, type PackageError, packageError } from './packa
 import type { PackageWarning } from './package-warnings';
 import { checkQuestionBank } from './question-bank-check';
 import { type WorksheetYaml, worksheetSchema } from './worksheet.schemas';
-import { refsOf, type WorksheetRef } from './worksheet-refs';
+import { completionRuleErrors, refsOf, type WorksheetRef } from './worksheet-refs';
 
 export { checkWorksheetRefs, type WorksheetOffer, type WorksheetRef, worksheetOffer } from './worksheet-refs';
 
@@ -37,6 +37,8 @@ export type ParsedModule = {
   contentHash: string;
   /** the module's worksheet (worksheet.yaml), when it has one */
   worksheet?: WorksheetYaml;
+  /** module.yaml's `completion`: `worksheet: required` makes a finished worksheet part of completing the module */
+  completion?: ModuleCompletionRule;
   /** module.yaml, quiz.yaml (and worksheet.yaml) as written, so an export gives back the same files (and the same hash) */
   sources: { moduleYaml: string; quizYaml: string; worksheetYaml?: string };
   /** where worksheet.yaml prefills from another module: checked against the other modules by checkWorksheetRefs */
@@ -121,6 +123,7 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
   const worksheet =
     typeof worksheetSource === 'string' ? parseYaml('worksheet.yaml', worksheetSource, worksheetSchema, errors) : undefined;
   const worksheetRefs = worksheet && typeof worksheetSource === 'string' ? refsOf(worksheet, worksheetSource) : [];
+  errors.push(...completionRuleErrors(meta, moduleSource, worksheetSource !== undefined));
   if (meta) {
     for (const ref of worksheetRefs.filter((r) => r.from.split('.')[0] === meta.id)) {
       const message = `prefills from "${ref.from}", its own module: "from" names an earlier module's field`;
@@ -219,6 +222,7 @@ export function loadModulePackage(files: PackageFiles): LoadResult {
       media,
       contentHash: hashFiles(stored),
       ...(worksheet ? { worksheet } : {}),
+      ...(meta.completion ? { completion: meta.completion } : {}),
       sources: { moduleYaml: moduleSource, quizYaml: quizSource, ...(typeof worksheetSource === 'string' ? { worksheetYaml: worksheetSource } : {}) },
       worksheetRefs,
       warnings: [...warnings, ...checkQuestionBank(quiz)],

@@ -58,3 +58,20 @@ export function checkWorksheetRefs(refs: WorksheetRef[], offer: WorksheetOffer, 
   }
   return errors;
 }
+
+/**
+ * module.yaml's `completion: { worksheet: required }` needs the package's worksheet.yaml: without
+ * one, module.yaml is refused at the line and field of the rule.
+ */
+export function completionRuleErrors(
+  meta: { completion?: { worksheet: 'required' | 'optional' } } | undefined,
+  moduleSource: string | null | undefined,
+  hasWorksheet: boolean,
+): PackageError[] {
+  if (meta?.completion?.worksheet !== 'required' || hasWorksheet || typeof moduleSource !== 'string') return [];
+  const lineCounter = new LineCounter();
+  const node = parseDocument(moduleSource, { lineCounter }).getIn(['completion', 'worksheet'], true) as Node | undefined;
+  const line = node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+  const message = 'requires a finished worksheet to complete the module (completion.worksheet: required), but the package has no worksheet.yaml';
+  return [packageError('module.yaml', 'worksheetRequiredMissing', message, undefined, { line, field: 'completion.worksheet' })];
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { localized, stableId } from './content.schemas';
+import { localized, type ModuleCompletionRule, stableId } from './content.schemas';
 
 /*
  * worksheet.yaml: the module's worksheet as data (DESIGN.md, "Worksheets"). Field ids are unique in
@@ -95,4 +95,12 @@ export function worksheetFields(w: WorksheetYaml): (WorksheetField & { stepId: s
 /** Which field types a field may be prefilled from: the same type, or a long text from anything. */
 export function fromFits(target: FieldType, source: FieldType): boolean {
   return target === source || target === 'longtext';
+}
+
+/**
+ * Whether completing a module needs its worksheet marked finished: module.yaml says
+ * `completion: { worksheet: required }` (the loader refuses it without a worksheet.yaml).
+ */
+export function requiresWorksheet(module: { completion?: ModuleCompletionRule; worksheet?: unknown }): boolean {
+  return module.completion?.worksheet === 'required' && module.worksheet !== undefined;
 }

@@ -5,7 +5,7 @@ import { type AttemptGrants, createAttemptGrants } from './attempt-grants';
 import { type DashboardExtras, learningController } from './learning.controller';
 import { learningPageExtras } from './page-extras';
 import type { LearningEvents } from './learning.events';
-import { createLearnerRecords } from './learner-records';
+import { createLearnerRecords, type FinishedWorksheetsReader } from './learner-records';
 import { learningModels } from './learning.model';
 import { learningRouter } from './learning.routes';
 import { createProgressService } from './progress.service';
@@ -16,19 +16,26 @@ export { type AttemptGrants, MAX_EXTRA_PER_GRANT } from './attempt-grants';
 export { createLearningEvents, type CourseCompleted, type LearningEvents } from './learning.events';
 export { learningModels, type LearningModels } from './learning.model';
 export type { ProgressService, ModuleProgress, ModuleStatus } from './progress.service';
-export { moduleStatus } from './progress.service';
+export { moduleStatus, shapeOf } from './progress.service';
 export {
   createLearnerRecords,
+  type FinishedWorksheetsReader,
   foldModule,
   lastActivity,
+  needsWorksheets,
   type GradedAnswers,
   type LearnerRecords,
   type LearnerRecordsReader,
   type ModuleShape,
+  type WorksheetFinish,
 } from './learner-records';
 
-/** The learning records' read functions on this connection, for features that report on learners. */
-export const learnerRecordsOn = (connection: Connection) => createLearnerRecords(learningModels(connection));
+/**
+ * The learning records' read functions on this connection, for features that report on learners;
+ * `worksheets` reads the finished worksheets that a module's completion may require (plans' records).
+ */
+export const learnerRecordsOn = (connection: Connection, worksheets: FinishedWorksheetsReader) =>
+  createLearnerRecords(learningModels(connection), worksheets);
 
 /** Extra quiz attempts (trainers grant them from a learner's drill-down), on this connection. */
 export const attemptGrantsOn = (connection: Connection, audit: AuditLog) => createAttemptGrants({ models: learningModels(connection), audit });
@@ -44,9 +51,11 @@ export function createLearning(deps: {
   dashboard?: DashboardExtras;
   /** the trainers of the learner's cohorts, shown when the quiz attempts are used up */
   trainersOf?: (userId: string) => Promise<{ name: string; email: string }[]>;
+  /** the plans feature's finished worksheets, which a module's completion may require */
+  worksheets: FinishedWorksheetsReader;
 }) {
   const models = learningModels(deps.connection);
-  const progress = createProgressService({ models, content: deps.content, events: deps.events });
+  const progress = createProgressService({ models, content: deps.content, events: deps.events, worksheets: deps.worksheets });
   const grants = deps.grants ?? createAttemptGrants({ models, audit: deps.audit });
   const quizzes = createQuizService({ models, content: deps.content, progress, grants });
   const controller = learningController({

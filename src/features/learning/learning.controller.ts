@@ -44,6 +44,11 @@ export function summarizeProgress(module: PublishedModule, p: ModuleProgress, ln
     bestScore: p.bestScore,
     passPercent: module.quiz.passPercent,
     resume: resume ? { href: `/modules/${module.moduleId}/lessons/${resume.id}`, title: resume.title[lng] } : undefined,
+    /** only when module.yaml requires the worksheet finished to complete the module */
+    worksheet:
+      p.worksheetRequired && module.worksheet
+        ? { href: `/modules/${module.moduleId}/worksheet`, title: module.worksheet.title[lng], finishedAt: p.worksheetFinishedAt }
+        : undefined,
   };
 }
 

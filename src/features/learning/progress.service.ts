@@ -1,23 +1,37 @@
 import { NotFoundError } from '../../platform/errors';
-import type { ContentService, PublishedModule } from '../content';
+import { type ContentService, type PublishedModule, requiresWorksheet } from '../content';
 import type { LearningEvents } from './learning.events';
-import { createLearnerRecords, foldModule, type ModuleProgress, type ModuleShape } from './learner-records';
+import {
+  createLearnerRecords,
+  type FinishedWorksheetsReader,
+  foldModule,
+  type ModuleProgress,
+  type ModuleShape,
+  needsWorksheets,
+} from './learner-records';
 import { insertOnce } from '../../platform/database';
 import type { LearningModels } from './learning.model';
 
 export type { ModuleProgress, ModuleStatus } from './learner-records';
 export { moduleStatus } from './learner-records';
 
-const shapeOf = (module: PublishedModule): ModuleShape => ({ moduleId: module.moduleId, lessonIds: module.lessons.map((l) => l.id) });
+/** A module as the fold needs it: its lessons, and whether its module.yaml requires the worksheet finished. */
+export const shapeOf = (module: PublishedModule): ModuleShape => ({
+  moduleId: module.moduleId,
+  lessonIds: module.lessons.map((l) => l.id),
+  ...(requiresWorksheet(module) ? { worksheetRequired: true } : {}),
+});
 
 export function createProgressService(deps: {
   models: LearningModels;
   content: ContentService;
   events: LearningEvents;
+  /** the plans feature's finished worksheets, for modules whose completion requires one */
+  worksheets: FinishedWorksheetsReader;
   clock?: () => Date;
 }) {
-  const { models, content, events } = deps;
-  const records = createLearnerRecords(models);
+  const { models, content, events, worksheets } = deps;
+  const records = createLearnerRecords(models, worksheets);
   const clock = deps.clock ?? (() => new Date());
 
   /** The course is complete when every published module is: record it once and announce it. */
@@ -33,7 +47,11 @@ export function createProgressService(deps: {
     }
   }
 
-  /** A module is complete when all its lessons are done and its quiz is passed. */
+  /**
+   * A module is complete when all its lessons are done and its quiz is passed, and, when module.yaml
+   * says `completion: { worksheet: required }`, its worksheet has been marked finished. Checked
+   * after each of the three (a lesson marked complete, a quiz passed, a worksheet finished).
+   */
   async function checkModuleCompletion(userId: string, module: PublishedModule) {
     const done = new Set(
       (await models.LessonCompletion.find({ userId, moduleId: module.moduleId }, { lessonId: 1 }).lean()).map((l) => l.lessonId),
@@ -42,6 +60,7 @@ export function createProgressService(deps: {
     if (!lessonIds.every((id) => done.has(id))) return;
     const passing = await models.QuizGrade.findOne({ userId, moduleId: module.moduleId, passed: true }).sort({ gradedAt: 1 }).lean();
     if (!passing) return;
+    if (requiresWorksheet(module) && (await worksheets.finishedOf(userId, module.moduleId)).length === 0) return;
     await insertOnce(() =>
       models.ModuleCompletion.create({
         userId,
@@ -65,13 +84,16 @@ export function createProgressService(deps: {
 
   /** The learner's progress in one module: one query per collection, keyed by learner and module. */
   async function moduleProgress(userId: string, module: PublishedModule): Promise<ModuleProgress> {
-    return foldModule(await records.ofLearner(userId, module.moduleId), shapeOf(module));
+    const shape = shapeOf(module);
+    return foldModule(await records.ofLearner(userId, module.moduleId, { worksheets: shape.worksheetRequired }), shape);
   }
 
   /** The learner's progress in every module: one query per collection for the whole course. */
   async function courseProgress(userId: string) {
-    const [modules, mine, lastLesson] = await Promise.all([content.modules(), records.ofLearner(userId), lastOpened(userId)]);
-    const progress = modules.map((m) => foldModule(mine, shapeOf(m)));
+    const modules = await content.modules();
+    const shapes = modules.map(shapeOf);
+    const [mine, lastLesson] = await Promise.all([records.ofLearner(userId, undefined, { worksheets: needsWorksheets(shapes) }), lastOpened(userId)]);
+    const progress = shapes.map((shape) => foldModule(mine, shape));
     return { modules, progress, courseCompletion: mine.courseCompletion, lastLesson };
   }
 

@@ -12,11 +12,12 @@ import type { ContentService } from '../content';
 import { plansController } from './plans.controller';
 import { planModels } from './plans.model';
 import { plansRouter } from './plans.routes';
-import { createPlansService } from './plans.service';
+import { createPlansService, type WorksheetModule } from './plans.service';
 
 export { planModels } from './plans.model';
-export type { PlansService } from './plans.service';
+export type { PlansService, WorksheetModule } from './plans.service';
 export { type PlanSharing, planSharing } from './plan-share';
+export { createPlanRecords, type FinishedWorksheet, planFigures, type PlanRecords, planRecordsOn } from './plan-records';
 
 export function createPlans(deps: {
   connection: Connection;
@@ -28,6 +29,8 @@ export function createPlans(deps: {
   onMailError?: (err: unknown) => void;
   /** the shared user model, built once in createApp */
   User: UserModel;
+  /** a finished worksheet may complete its module (module.yaml `completion: { worksheet: required }`) */
+  onWorksheetFinished?: (userId: string, module: WorksheetModule) => Promise<void>;
 }) {
   const service = createPlansService({ ...deps, models: planModels(deps.connection) });
   return {

@@ -87,7 +87,7 @@ export function plansController(plans: PlansService) {
         renderForm(req, res, module, { values, errors: all, prefilled: [], finished: previous?.finished === true, savedAt: previous?.createdAt, status: 422 });
         return;
       }
-      await plans.save(req.user!.id, module.moduleId, values, finish);
+      await plans.save(req.user!.id, module, values, finish);
       setFlash(req, { type: 'success', messageKey: finish ? 'plans:worksheet.finishedFlash' : 'plans:worksheet.savedFlash' });
       res.redirect(303, finish ? '/plan' : `/modules/${module.moduleId}/worksheet`);
     },

@@ -113,4 +113,16 @@ describe('versionChanges', () => {
     });
     expect(versionChanges(asVersion(parsed(before), 2), asVersion(parsed(before), 1)).none).toBe(true);
   });
+  it('when a worksheet is added and the module starts requiring it, then both are named as module changes', () => {
+    const spec = modulePackageSpec();
+    const worksheet = Buffer.from(
+      'title: { en: "Plan", es: "Plan", fr: "Plan" }\nintro: { en: "I", es: "I", fr: "I" }\nsteps:\n  - id: s\n    title: { en: "S", es: "S", fr: "S" }\n    fields:\n      - { id: note, type: longtext, label: { en: "N", es: "N", fr: "N" } }\n',
+    );
+    const required = { ...spec, moduleYaml: { ...spec.moduleYaml, completion: { worksheet: 'required' } } };
+    const withSheet = asVersion(parsed(spec, { 'worksheet.yaml': worksheet }), 2);
+    const requiring = asVersion(parsed(required, { 'worksheet.yaml': worksheet }), 3);
+    expect(versionChanges(withSheet, asVersion(parsed(spec), 1)).module).toEqual(['worksheet']);
+    expect(versionChanges(requiring, withSheet).module).toEqual(['completion']);
+    expect(versionChanges(requiring, requiring).none).toBe(true);
+  });
 });

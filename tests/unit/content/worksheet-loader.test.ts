@@ -100,3 +100,42 @@ describe('worksheet.yaml in a module package', () => {
     ]);
   });
 });
+
+describe('completion: { worksheet: required } in module.yaml', () => {
+  const withRule = (rule: string, worksheet?: string) => {
+    const files = toFiles(modulePackageSpec(), worksheet ? { 'worksheet.yaml': worksheet } : {});
+    const moduleYaml = `${files.get('module.yaml')!.toString()}completion:\n  worksheet: ${rule}\n`;
+    files.set('module.yaml', Buffer.from(moduleYaml));
+    return { result: loadModulePackage(files), line: moduleYaml.split('\n').indexOf(`  worksheet: ${rule}`) + 1 };
+  };
+
+  it('when the module has a worksheet, then the rule is kept with the module', () => {
+    const { result } = withRule('required', WORKSHEET);
+    if (!result.ok) throw new Error(result.errors.map(formatPackageError).join('\n'));
+    expect(result.module.completion).toEqual({ worksheet: 'required' });
+  });
+
+  it('when the package has no worksheet.yaml, then module.yaml, the line and completion.worksheet are named', () => {
+    const { result, line } = withRule('required');
+    if (result.ok) throw new Error('expected the package to be refused');
+    expect(result.errors).toEqual([expect.objectContaining({ file: 'module.yaml', line, field: 'completion.worksheet', code: 'worksheetRequiredMissing' })]);
+    expect(formatPackageError(result.errors[0]!)).toBe(
+      `module.yaml:${line} (completion.worksheet): requires a finished worksheet to complete the module (completion.worksheet: required), but the package has no worksheet.yaml`,
+    );
+  });
+
+  it('when the rule is neither required nor optional, then the line and field are named', () => {
+    const { result, line } = withRule('always', WORKSHEET);
+    if (result.ok) throw new Error('expected the package to be refused');
+    expect(result.errors).toEqual([expect.objectContaining({ file: 'module.yaml', line, field: 'completion.worksheet', code: 'notOneOf' })]);
+  });
+
+  it('when optional, or absent as in the shipped course, then no module requires its worksheet', () => {
+    const { result } = withRule('optional');
+    expect(result.ok && result.module.completion).toEqual({ worksheet: 'optional' });
+    for (const f of ['01-introduction', '02-territorial-planning', '03-reporting']) {
+      const r = loadModulePackage(readPackageFolder(path.join(modulesDir, f)));
+      expect(r.ok && r.module.completion).toBeUndefined();
+    }
+  });
+});
