@@ -15,6 +15,8 @@ import { homeRouter } from './features/home';
 import { offlineRouter } from './features/offline';
 import { createPlans } from './features/plans';
 import { createLearning, createLearningEvents, type LearningEvents } from './features/learning';
+import { createXapi } from './features/xapi';
+import { type ActivityObserver, observeAll } from './platform/activity';
 import { requireRight } from './platform/auth-guards';
 import { errorHandler, notFoundHandler } from './platform/error-handler';
 import { plainCookies } from './platform/cookies';
@@ -47,6 +49,8 @@ export type AppDeps = {
   postCap?: PostCap;
   /** domain events; tests pass their own to observe them */
   events?: LearningEvents;
+  /** more listeners to what learners do, besides xAPI and LTI grade passback; tests use it */
+  activityObservers?: ActivityObserver[];
 };
 
 const BODY_LIMIT = '100kb';
@@ -60,6 +64,9 @@ export function createApp(deps: AppDeps): Express {
   // the package upload is multipart: its route checks the token once multer has read the form
   const csrf = createCsrf({ multipartPaths: [ADMIN_CONTENT_UPLOAD_PATH, COHORT_ENROL_PATH] });
   const mailer = deps.mailer ?? createOutbox(connection);
+  const xapi = createXapi({ connection, baseUrl: config.baseUrl, endpoint: config.xapi?.endpoint });
+  const listeners = [xapi.observer, ...(deps.activityObservers ?? [])].filter((o): o is ActivityObserver => o !== undefined);
+  const activity = observeAll(listeners, (err, a) => logger.error({ err, activity: a.type }, 'recording a learning activity failed'));
   const accounts = createAccounts({
     connection,
     i18n,
@@ -67,10 +74,11 @@ export function createApp(deps: AppDeps): Express {
     baseUrl: config.baseUrl,
     hashing: config.passwordHashing,
     secureCookies: config.secureCookies,
+    activity,
   });
   const content = createContentService({ connection, refreshMs: deps.contentRefreshMs });
   const events = deps.events ?? createLearningEvents((err) => logger.error({ err }, 'course completion listener failed'));
-  const learning = createLearning({ connection, content, events });
+  const learning = createLearning({ connection, content, events, activity });
   const handbooks = createHandbooks({ connection, content, i18n, onError: (err) => logger.error({ err }, 'handbook rendering failed') });
   const certificates = createCertificates({
     connection,
@@ -80,6 +88,7 @@ export function createApp(deps: AppDeps): Express {
     mailer,
     logger,
     config: { baseUrl: config.baseUrl, dataDir: config.dataDir, ...config.certificates },
+    activity,
   });
 
   app.set('trust proxy', config.trustProxy ? 1 : false);
@@ -145,8 +154,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(certificates.router);
   const cohorts = createCohorts({ connection, content, baseUrl: config.baseUrl, verifyCsrf: csrf.verifyParsedForm });
   const onMailError = (err: unknown) => logger.error({ err }, 'plan feedback e-mail failed');
-  app.use(createPlans({ connection, content, cohorts: cohorts.service, mailer, i18n, baseUrl: config.baseUrl, onMailError }).router);
+  app.use(createPlans({ connection, content, cohorts: cohorts.service, mailer, i18n, baseUrl: config.baseUrl, onMailError, activity }).router);
   app.use(cohorts.router);
+  app.use(xapi.router);
   for (const router of deps.extraRouters ?? []) app.use(router);
 
   app.use(notFoundHandler);

@@ -6,6 +6,7 @@ import { createCohortIndexes } from './features/cohorts';
 import { contentModels, createContentService, formatPackageError, InvalidContentError } from './features/content';
 import { learningModels } from './features/learning';
 import { createPlanIndexes } from './features/plans';
+import { createXapiIndexes } from './features/xapi';
 import type { Logger } from './platform/logger';
 import { createOutboxIndexes } from './platform/outbox';
 import { modulesDir } from './platform/paths';
@@ -23,6 +24,7 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
   await createCohortIndexes(connection);
   await createOutboxIndexes(connection);
   await createPlanIndexes(connection);
+  await createXapiIndexes(connection);
 }
 
 /**

@@ -9,6 +9,7 @@ import { createMailer } from './platform/mailer';
 import { createOutboxWorker } from './platform/outbox';
 import { startSessionPurge } from './platform/session';
 import { startAccountsPurge } from './features/accounts';
+import { createStatementWorker } from './features/xapi';
 
 /** How long in-flight requests may run after SIGTERM before their connections are closed. */
 const DRAIN_MS = 25_000;
@@ -69,6 +70,8 @@ async function main() {
     logger,
   });
   mail.start();
+  const statements = config.xapi ? createStatementWorker({ connection, lrs: config.xapi, logger }) : undefined;
+  statements?.start();
   // While draining, every answer says `Connection: close`, so a keep-alive client opens its next
   // request elsewhere instead of having it reset on a connection we are about to close.
   let draining = false;
@@ -107,6 +110,7 @@ async function main() {
     net.Server.prototype.close.call(server, async () => {
       clearTimeout(force);
       await mail.stop();
+      await statements?.stop();
       await connection.close().catch(() => {});
       await local?.stop();
       logger.info('stopped');

@@ -5,6 +5,7 @@
 import type { i18n as I18n } from 'i18next';
 import type { Connection } from 'mongoose';
 import { createAttemptIndexes, createAttemptLimiter, purgeExpiredAttempts } from '../../platform/attempt-limiter';
+import type { ActivityObserver } from '../../platform/activity';
 import type { Mailer } from '../../platform/mailer';
 import { endSessionsOfUser } from '../../platform/session';
 import { auditLogFor } from '../audit';
@@ -43,6 +44,7 @@ export function createAccounts(deps: {
   hashing: HashingCost;
   /** 'auto': Secure when the request came over TLS (a trusted proxy's X-Forwarded-Proto) */
   secureCookies: boolean | 'auto';
+  activity?: ActivityObserver;
 }) {
   const { connection } = deps;
   const hasher = createPasswordHasher(deps.hashing);
@@ -50,7 +52,7 @@ export function createAccounts(deps: {
   const audit = auditLogFor(connection);
   const sessions = { endAllOf: (userId: string, except?: string) => endSessionsOfUser(connection, userId, except) };
   const User = getUserModel(connection);
-  const accounts = createAccountsService({ User, hasher, limiter, audit, sessions });
+  const accounts = createAccountsService({ User, hasher, limiter, audit, sessions, activity: deps.activity });
   const resets = createPasswordResetService({
     User,
     PasswordReset: getPasswordResetModel(connection),

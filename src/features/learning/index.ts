@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { Connection } from 'mongoose';
+import type { ActivityObserver } from '../../platform/activity';
 import { currentLanguage } from '../../platform/i18n';
 import type { ContentService, PublishedModule } from '../content';
 import { learningController, summarizeProgress } from './learning.controller';
@@ -28,10 +29,11 @@ export {
 export const learnerRecordsOn = (connection: Connection) => createLearnerRecords(learningModels(connection));
 
 /** Wires the learning loop: progress, quizzes, the dashboard, and the progress shown on content pages. */
-export function createLearning(deps: { connection: Connection; content: ContentService; events: LearningEvents }) {
+export function createLearning(deps: { connection: Connection; content: ContentService; events: LearningEvents; activity?: ActivityObserver }) {
   const models = learningModels(deps.connection);
-  const progress = createProgressService({ models, content: deps.content, events: deps.events });
-  const quizzes = createQuizService({ models, content: deps.content, progress });
+  const { activity } = deps;
+  const progress = createProgressService({ models, content: deps.content, events: deps.events, activity });
+  const quizzes = createQuizService({ models, content: deps.content, progress, activity });
   const controller = learningController({ content: deps.content, progress, quizzes });
 
   /** What the module page shows of the learner's progress, with the records that explain it. */
@@ -56,6 +58,7 @@ export function createLearning(deps: { connection: Connection; content: ContentS
 
   async function lessonExtras(req: Request, module: PublishedModule, lessonId: string) {
     if (!req.user) return {};
+    await activity?.record({ type: 'lesson-experienced', userId: req.user.id, moduleId: module.moduleId, lessonId, at: new Date() });
     return { lessonCompletedAt: (await progress.lessonCompletedAt(req.user.id, module.moduleId, lessonId)) ?? null };
   }
 

@@ -1,3 +1,4 @@
+import { type ActivityObserver, noActivity } from '../../platform/activity';
 import { NotFoundError } from '../../platform/errors';
 import type { ContentService, PublishedModule } from '../content';
 import type { LearningEvents } from './learning.events';
@@ -13,11 +14,13 @@ export function createProgressService(deps: {
   models: LearningModels;
   content: ContentService;
   events: LearningEvents;
+  activity?: ActivityObserver;
   clock?: () => Date;
 }) {
   const { models, content, events } = deps;
   const records = createLearnerRecords(models);
   const clock = deps.clock ?? (() => new Date());
+  const activity = deps.activity ?? noActivity;
 
   async function insertIgnoringDuplicate(insert: () => Promise<unknown>): Promise<boolean> {
     try {
@@ -38,6 +41,7 @@ export function createProgressService(deps: {
     const completedAt = clock();
     const moduleIds = modules.map((m) => m.moduleId);
     if (await insertIgnoringDuplicate(() => models.CourseCompletion.create({ userId, moduleIds, completedAt }))) {
+      await activity.record({ type: 'course-completed', userId, moduleIds, at: completedAt });
       events.emitCourseCompleted({ userId, completedAt, moduleIds });
     }
   }
@@ -51,16 +55,18 @@ export function createProgressService(deps: {
     if (!lessonIds.every((id) => done.has(id))) return;
     const passing = await models.QuizGrade.findOne({ userId, moduleId: module.moduleId, passed: true }).sort({ gradedAt: 1 }).lean();
     if (!passing) return;
-    await insertIgnoringDuplicate(() =>
+    const completedAt = clock();
+    const inserted = await insertIgnoringDuplicate(() =>
       models.ModuleCompletion.create({
         userId,
         moduleId: module.moduleId,
         moduleVersion: module.version,
-        completedAt: clock(),
+        completedAt,
         lessonIds,
         passingAttemptId: passing.attemptId,
       }),
     );
+    if (inserted) await activity.record({ type: 'module-completed', userId, moduleId: module.moduleId, at: completedAt });
     await checkCourseCompletion(userId);
   }
 
@@ -68,7 +74,10 @@ export function createProgressService(deps: {
   async function completeLesson(userId: string, moduleId: string, lessonId: string) {
     const module = await content.getModule(moduleId);
     if (!module?.lessonIndex.has(lessonId)) throw new NotFoundError();
-    await insertIgnoringDuplicate(() => models.LessonCompletion.create({ userId, moduleId, lessonId, completedAt: clock() }));
+    const at = clock();
+    if (await insertIgnoringDuplicate(() => models.LessonCompletion.create({ userId, moduleId, lessonId, completedAt: at }))) {
+      await activity.record({ type: 'lesson-completed', userId, moduleId, lessonId, at });
+    }
     await checkModuleCompletion(userId, module);
   }
 

@@ -4,6 +4,7 @@
  */
 import type { i18n as I18n } from 'i18next';
 import type { Connection } from 'mongoose';
+import type { ActivityObserver } from '../../platform/activity';
 import { requireRight } from '../../platform/auth-guards';
 import type { Mailer } from '../../platform/mailer';
 import { getUserModel } from '../accounts';
@@ -25,6 +26,7 @@ export function createPlans(deps: {
   i18n: I18n;
   baseUrl: string;
   onMailError?: (err: unknown) => void;
+  activity?: ActivityObserver;
 }) {
   const service = createPlansService({ ...deps, models: planModels(deps.connection), User: getUserModel(deps.connection) });
   return {

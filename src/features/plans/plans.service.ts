@@ -1,4 +1,5 @@
 import type { i18n as I18n } from 'i18next';
+import type { ActivityObserver } from '../../platform/activity';
 import type { Mailer } from '../../platform/mailer';
 import type { UserModel } from '../accounts';
 import type { CohortsService } from '../cohorts';
@@ -29,6 +30,7 @@ export function createPlansService(deps: {
   clock?: () => Date;
   /** a failed e-mail never decides the answer (the feedback is stored): it is reported here */
   onMailError?: (err: unknown) => void;
+  activity?: ActivityObserver;
 }) {
   const { models, content, cohorts, User, mailer, i18n, baseUrl } = deps;
   const { WorksheetRevision, PlanShare, PlanFeedback } = models;
@@ -120,6 +122,7 @@ export function createPlansService(deps: {
     async save(userId: string, moduleId: string, values: WorksheetValues, finished: boolean): Promise<WorksheetRevisionDoc> {
       const doc = { userId, moduleId, values, finished, createdAt: clock() };
       await WorksheetRevision.create(doc);
+      if (finished) await deps.activity?.record({ type: 'worksheet-finished', userId, moduleId, at: doc.createdAt });
       return doc;
     },
 
