@@ -15,6 +15,7 @@ import { homeRouter } from './features/home';
 import { offlineRouter } from './features/offline';
 import { createPlans } from './features/plans';
 import { createLearning, createLearningEvents, type LearningEvents } from './features/learning';
+import { createLti, ltiGradePassback } from './features/lti';
 import { createXapi } from './features/xapi';
 import { type ActivityObserver, observeAll } from './platform/activity';
 import { requireRight } from './platform/auth-guards';
@@ -65,7 +66,7 @@ export function createApp(deps: AppDeps): Express {
   const csrf = createCsrf({ multipartPaths: [ADMIN_CONTENT_UPLOAD_PATH, COHORT_ENROL_PATH] });
   const mailer = deps.mailer ?? createOutbox(connection);
   const xapi = createXapi({ connection, baseUrl: config.baseUrl, endpoint: config.xapi?.endpoint });
-  const listeners = [xapi.observer, ...(deps.activityObservers ?? [])].filter((o): o is ActivityObserver => o !== undefined);
+  const listeners = [xapi.observer, ltiGradePassback(connection), ...(deps.activityObservers ?? [])].filter((o): o is ActivityObserver => o !== undefined);
   const activity = observeAll(listeners, (err, a) => logger.error({ err, activity: a.type }, 'recording a learning activity failed'));
   const accounts = createAccounts({
     connection,
@@ -132,6 +133,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(rememberLanguageChoice(config.secureCookies));
   app.use(csrf.exposeToken);
   app.use(viewLocals);
+  const lti = createLti({ connection, accounts: accounts.service, content, baseUrl: config.baseUrl, secureCookies: config.secureCookies });
+  app.use(lti.protocolRouter); // signed by the LMS, not by our CSRF token
   app.use(csrf.protect);
 
   app.use(homeRouter());
@@ -157,6 +160,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(createPlans({ connection, content, cohorts: cohorts.service, mailer, i18n, baseUrl: config.baseUrl, onMailError, activity }).router);
   app.use(cohorts.router);
   app.use(xapi.router);
+  app.use(lti.router);
   for (const router of deps.extraRouters ?? []) app.use(router);
 
   app.use(notFoundHandler);

@@ -6,6 +6,7 @@ import { createCohortIndexes } from './features/cohorts';
 import { contentModels, createContentService, formatPackageError, InvalidContentError } from './features/content';
 import { learningModels } from './features/learning';
 import { createPlanIndexes } from './features/plans';
+import { createLtiIndexes } from './features/lti';
 import { createXapiIndexes } from './features/xapi';
 import type { Logger } from './platform/logger';
 import { createOutboxIndexes } from './platform/outbox';
@@ -25,6 +26,7 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
   await createOutboxIndexes(connection);
   await createPlanIndexes(connection);
   await createXapiIndexes(connection);
+  await createLtiIndexes(connection);
 }
 
 /**

@@ -9,6 +9,7 @@ import { createMailer } from './platform/mailer';
 import { createOutboxWorker } from './platform/outbox';
 import { startSessionPurge } from './platform/session';
 import { startAccountsPurge } from './features/accounts';
+import { createLtiScoreWorker, purgeExpiredLtiRecords } from './features/lti';
 import { createStatementWorker } from './features/xapi';
 
 /** How long in-flight requests may run after SIGTERM before their connections are closed. */
@@ -72,6 +73,10 @@ async function main() {
   mail.start();
   const statements = config.xapi ? createStatementWorker({ connection, lrs: config.xapi, logger }) : undefined;
   statements?.start();
+  const scores = createLtiScoreWorker({ connection, logger });
+  scores.start();
+  const ltiPurge = setInterval(() => purgeExpiredLtiRecords(connection).catch((err) => logger.warn({ err }, 'LTI purge failed')), 15 * 60_000);
+  ltiPurge.unref();
   // While draining, every answer says `Connection: close`, so a keep-alive client opens its next
   // request elsewhere instead of having it reset on a connection we are about to close.
   let draining = false;
@@ -111,6 +116,8 @@ async function main() {
       clearTimeout(force);
       await mail.stop();
       await statements?.stop();
+      await scores.stop();
+      clearInterval(ltiPurge);
       await connection.close().catch(() => {});
       await local?.stop();
       logger.info('stopped');

@@ -26,7 +26,7 @@ export type LearningActivity =
       questions: GradedQuestion[];
       at: Date;
     }
-  | { type: 'module-completed'; userId: string; moduleId: string; at: Date }
+  | { type: 'module-completed'; userId: string; moduleId: string; scorePercent: number; at: Date }
   | { type: 'course-completed'; userId: string; moduleIds: string[]; at: Date }
   | { type: 'certificate-earned'; userId: string; code: string; at: Date }
   | { type: 'worksheet-finished'; userId: string; moduleId: string; at: Date };

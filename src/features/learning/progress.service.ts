@@ -66,7 +66,7 @@ export function createProgressService(deps: {
         passingAttemptId: passing.attemptId,
       }),
     );
-    if (inserted) await activity.record({ type: 'module-completed', userId, moduleId: module.moduleId, at: completedAt });
+    if (inserted) await activity.record({ type: 'module-completed', userId, moduleId: module.moduleId, scorePercent: passing.scorePercent, at: completedAt });
     await checkCourseCompletion(userId);
   }
 

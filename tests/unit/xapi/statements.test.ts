@@ -27,7 +27,7 @@ const every: LearningActivity[] = [
     ],
     at,
   },
-  { type: 'module-completed', userId: 'u1', moduleId: 'introduction', at },
+  { type: 'module-completed', userId: 'u1', moduleId: 'introduction', scorePercent: 80, at },
   { type: 'course-completed', userId: 'u1', moduleIds: ['introduction'], at },
   { type: 'certificate-earned', userId: 'u1', code: 'ABCD-EFGH', at },
   { type: 'worksheet-finished', userId: 'u1', moduleId: 'introduction', at },
