@@ -72,6 +72,9 @@ export function ltiController(deps: {
           returnUrl: settings.deep_link_return_url,
           ...(settings.data ? { data: settings.data } : {}),
         };
+        // saved before answering: express-session would send the redirect while still saving, and
+        // a quick browser asks for the next page before the request is in the session
+        await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
         res.redirect(303, '/lti/deep-linking');
         return;
       }
