@@ -72,11 +72,14 @@ describe('an LMS journey (the learner without JavaScript)', () => {
     await page.goto('/admin/lti');
     const values = { name: 'Moodle of the Association', issuer: lms.base, clientId: 'moodle-client', deploymentIds: 'd1', jwksUrl: `${lms.base}/jwks`, authUrl: `${lms.base}/auth`, tokenUrl: `${lms.base}/token` };
     for (const [field, value] of Object.entries(values)) await page.fill(`#lti-${field}`, value);
-    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/lti"] button[type=submit]')]);
+    await page.click('form[action="/admin/lti"] button[type=submit]');
+    await page.locator('tr[data-platform]').waitFor();
     expect(await page.locator('main').innerText()).toContain('Moodle of the Association is registered');
     expect(await page.locator('[data-tool="loginUrl"]').innerText()).toBe(`${journey.platform.url}/lti/login`);
     await screenshot(page, 'admin-lti');
+    await page.setViewportSize({ width: 360, height: 900 });
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 900 });
     expect(await accessibilityViolations(page)).toEqual([]);
 
     // a teacher comes from the LMS: login initiation, the LMS's form, our launch, the chooser
