@@ -43,6 +43,8 @@ export function ltiAdminRouter(deps: { platforms: PlatformRegistry; scores: Deli
     const done = await deps.platforms.register(form.data);
     if (!done.ok) return page(res, 409, { errors: { clientId: 'lti:admin.errors.duplicate' }, values: keptValues(req.body) });
     setFlash(req, { type: 'success', messageKey: 'lti:admin.registered', vars: { name: form.data.name } });
+    // saved before answering, or a quick browser may load the next page before the message is stored
+    await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
     res.redirect(303, '/admin/lti');
   });
 
