@@ -18,6 +18,9 @@ import { homeRouter } from './features/home';
 import { offlineRouter } from './features/offline';
 import { createPlans, planRecordsOn, planSharing } from './features/plans';
 import { attemptGrantsOn, createLearning, createLearningEvents, type LearningEvents } from './features/learning';
+import { createLti, ltiGradePassback } from './features/lti';
+import { createXapi } from './features/xapi';
+import { type ActivityObserver, observeAll } from './platform/activity';
 import { createAttemptLimiter } from './platform/attempt-limiter';
 import { requireRight } from './platform/auth-guards';
 import { errorHandler, notFoundHandler } from './platform/error-handler';
@@ -52,6 +55,8 @@ export type AppDeps = {
   events?: LearningEvents;
   /** the time the cohort pages count from (at-risk inactivity, code expiry); tests move it */
   clock?: () => Date;
+  /** more listeners to what learners do, besides xAPI and LTI grade passback; tests use it */
+  activityObservers?: ActivityObserver[];
 };
 
 const BODY_LIMIT = '100kb';
@@ -65,6 +70,9 @@ export function createApp(deps: AppDeps): Express {
   // the package upload is multipart: its route checks the token once multer has read the form
   const csrf = createCsrf({ multipartPaths: [ADMIN_CONTENT_UPLOAD_PATH, COHORT_ENROL_PATH] });
   const mailer = deps.mailer ?? createOutbox(connection);
+  const xapi = createXapi({ connection, baseUrl: config.baseUrl, endpoint: config.xapi?.endpoint });
+  const listeners = [xapi.observer, ltiGradePassback(connection), ...(deps.activityObservers ?? [])].filter((o): o is ActivityObserver => o !== undefined);
+  const activity = observeAll(listeners, (err, a) => logger.error({ err, activity: a.type }, 'recording a learning activity failed'));
   // shared collaborators, built once here and handed to the features that need them
   const audit = auditLogFor(connection);
   const User = getUserModel(connection);
@@ -89,7 +97,7 @@ export function createApp(deps: AppDeps): Express {
   const onMailError = (err: unknown) => logger.error({ err }, 'plan feedback e-mail failed');
   // finishing a required worksheet may complete its module (learning is built further down; this runs per request)
   const onWorksheetFinished = (userId: string, module: PublishedModule) => learning.progress.checkModuleCompletion(userId, module);
-  const plans = createPlans({ connection, content, cohorts: cohorts.service, User, mailer, i18n, baseUrl: config.baseUrl, onMailError, onWorksheetFinished });
+  const plans = createPlans({ connection, content, cohorts: cohorts.service, User, mailer, i18n, baseUrl: config.baseUrl, onMailError, onWorksheetFinished, activity });
   const discussion = createDiscussion({
     connection,
     content,
@@ -112,6 +120,7 @@ export function createApp(deps: AppDeps): Express {
     User,
     audit,
     limiter,
+    activity,
   });
   const handbooks = createHandbooks({ connection, content, i18n, onError: (err) => logger.error({ err }, 'handbook rendering failed') });
   const certificates = createCertificates({
@@ -124,6 +133,7 @@ export function createApp(deps: AppDeps): Express {
     mailer,
     logger,
     config: { baseUrl: config.baseUrl, dataDir: config.dataDir, ...config.certificates },
+    activity,
   });
   const learning = createLearning({
     connection,
@@ -135,6 +145,7 @@ export function createApp(deps: AppDeps): Express {
     trainersOf: cohorts.trainersOfLearner,
     // a module's completion may require its worksheet finished: learning reads plans' records for it
     worksheets: planRecordsOn(connection),
+    activity,
   });
 
   app.set('trust proxy', config.trustProxy ? 1 : false);
@@ -181,6 +192,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(viewLocals);
   // the unsubscribe link's signed token is its own proof (and mail clients' one-click POST has no CSRF token)
   app.use(discussion.unsubscribeRouter);
+  const lti = createLti({ connection, accounts: accounts.service, content, baseUrl: config.baseUrl, secureCookies: config.secureCookies });
+  app.use(lti.protocolRouter); // signed by the LMS, not by our CSRF token
   app.use(csrf.protect);
 
   app.use(homeRouter({ content, learnerExtras: learning.homeExtras }));
@@ -204,6 +217,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(cohorts.router);
   app.use(cohortReports.router);
   app.use(discussion.router);
+  app.use(xapi.router);
+  app.use(lti.router);
   for (const router of deps.extraRouters ?? []) app.use(router);
 
   app.use(notFoundHandler);

@@ -7,6 +7,8 @@ import { createContentIndexes, createContentService, formatPackageError, Invalid
 import { createDiscussionIndexes } from './features/discussion';
 import { learningModels } from './features/learning';
 import { createPlanIndexes } from './features/plans';
+import { createLtiIndexes } from './features/lti';
+import { createXapiIndexes } from './features/xapi';
 import type { Logger } from './platform/logger';
 import { createOutboxIndexes } from './platform/outbox';
 import { modulesDir } from './platform/paths';
@@ -25,6 +27,8 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
   await createOutboxIndexes(connection);
   await createPlanIndexes(connection);
   await createDiscussionIndexes(connection);
+  await createXapiIndexes(connection);
+  await createLtiIndexes(connection);
 }
 
 /**

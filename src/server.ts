@@ -11,6 +11,8 @@ import { startSessionPurge } from './platform/session';
 import { startAccountsPurge } from './features/accounts';
 import { createDiscussionDigest, startDigestTimer } from './features/discussion';
 import { createOutbox } from './platform/outbox';
+import { createLtiScoreWorker, purgeExpiredLtiRecords } from './features/lti';
+import { createStatementWorker } from './features/xapi';
 
 /** How long in-flight requests may run after SIGTERM before their connections are closed. */
 const DRAIN_MS = 25_000;
@@ -60,6 +62,12 @@ async function main() {
     logger,
   });
   mail.start();
+  const statements = config.xapi ? createStatementWorker({ connection, lrs: config.xapi, logger }) : undefined;
+  statements?.start();
+  const scores = createLtiScoreWorker({ connection, logger });
+  scores.start();
+  const ltiPurge = setInterval(() => purgeExpiredLtiRecords(connection).catch((err) => logger.warn({ err }, 'LTI purge failed')), 15 * 60_000);
+  ltiPurge.unref();
   // While draining, every answer says `Connection: close`, so a keep-alive client opens its next
   // request elsewhere instead of having it reset on a connection we are about to close.
   let draining = false;
@@ -102,6 +110,9 @@ async function main() {
     net.Server.prototype.close.call(server, async () => {
       clearTimeout(force);
       await mail.stop();
+      await statements?.stop();
+      await scores.stop();
+      clearInterval(ltiPurge);
       await connection.close().catch(() => {});
       await local?.stop();
       logger.info('stopped');

@@ -41,6 +41,11 @@ export const envSchema = z
       .regex(/^[^<>@\s]+@[^<>@\s]+$|^[^<>]*<[^<>@\s]+@[^<>@\s]+>$/, 'must be an address, e.g. SDG Learn <learn@example.org>')
       .optional(),
     CONTACT_EMAIL: z.string().trim().regex(/^[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+$/, 'must be an e-mail address, e.g. learn@example.org').optional(),
+    XAPI_ENDPOINT: z.url({ error: 'must be the absolute http(s) URL of the LRS xAPI endpoint, e.g. https://lrs.example.org/xapi/' }).optional(),
+    XAPI_USERNAME: z.string().optional(),
+    XAPI_PASSWORD: z.string().optional(),
+    XAPI_KEY: z.string().optional(),
+    XAPI_SECRET: z.string().optional(),
     CERTIFICATE_ISSUER: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters').optional(),
     CERTIFICATE_SIGNATORY: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters').optional(),
     CREDENTIAL_PRIVATE_KEY: z
@@ -67,6 +72,9 @@ export const envSchema = z
       .optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.XAPI_ENDPOINT && !((env.XAPI_USERNAME && env.XAPI_PASSWORD) || (env.XAPI_KEY && env.XAPI_SECRET))) {
+      ctx.addIssue({ code: 'custom', path: ['XAPI_ENDPOINT'], message: 'needs XAPI_USERNAME and XAPI_PASSWORD (or XAPI_KEY and XAPI_SECRET): the LRS credentials' });
+    }
     if (env.NODE_ENV === 'production') {
       if (!env.CREDENTIAL_PRIVATE_KEY) {
         ctx.addIssue({

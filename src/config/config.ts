@@ -34,6 +34,8 @@ export type Config = Readonly<{
     /** public keys of earlier signing keys, still published so credentials they signed verify */
     credentialPreviousPublicKeys: readonly string[];
   }>;
+  /** the learning record store statements are sent to; unset: no statements are made */
+  xapi: Readonly<{ endpoint: string; username: string; password: string }> | undefined;
   /** argon2id cost; cheaper in tests only, where hashing speed is all that matters */
   passwordHashing: Readonly<{ memoryCost: number; timeCost: number; parallelism: number }>;
 }>;
@@ -90,6 +92,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { logLevel?: string
       credentialPrivateKey: e.CREDENTIAL_PRIVATE_KEY,
       credentialPreviousPublicKeys: Object.freeze(e.CREDENTIAL_PREVIOUS_PUBLIC_KEYS ?? []),
     }),
+    xapi: e.XAPI_ENDPOINT
+      ? Object.freeze({
+          endpoint: e.XAPI_ENDPOINT,
+          username: (e.XAPI_USERNAME ?? e.XAPI_KEY)!,
+          password: (e.XAPI_USERNAME ? e.XAPI_PASSWORD : e.XAPI_SECRET)!,
+        })
+      : undefined,
     passwordHashing: Object.freeze(e.NODE_ENV === 'test' ? TEST_HASHING : HASHING),
   });
 }

@@ -1,5 +1,6 @@
 import { isDuplicateKey } from '../../platform/database';
 import { type AttemptLimiter, ipBucket, type Limit } from '../../platform/attempt-limiter';
+import type { ActivityObserver } from '../../platform/activity';
 import type { Language } from '../../platform/i18n';
 import type { Role } from '../../platform/roles';
 import type { AuditLog } from '../audit';
@@ -27,6 +28,7 @@ export type AccountsDeps = {
   sessions: SessionsPort;
   /** told about each new self-registered account (the welcome e-mail, queued in the outbox) */
   onRegistered?: (user: AccountUser) => Promise<void>;
+  activity?: ActivityObserver;
 };
 
 const FIFTEEN_MINUTES = 15 * 60_000;
@@ -63,6 +65,7 @@ export function createAccountsService(deps: AccountsDeps) {
         language: input.language,
         passwordChangedAt: new Date(),
       });
+      await deps.activity?.record({ type: 'registered', userId: String(user._id), language: user.language, at: user.createdAt });
       return { ok: true, user: toAccountUser(user) };
     } catch (err) {
       // The unique index decides, also when two sign-ups race (e-mails are stored lower-cased).

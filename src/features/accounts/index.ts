@@ -5,6 +5,7 @@
 import type { i18n as I18n } from 'i18next';
 import type { Connection } from 'mongoose';
 import { type AttemptLimiter, createAttemptIndexes, createAttemptLimiter, purgeExpiredAttempts } from '../../platform/attempt-limiter';
+import type { ActivityObserver } from '../../platform/activity';
 import type { Mailer } from '../../platform/mailer';
 import { endSessionsOfUser } from '../../platform/session';
 import { type AuditLog, auditLogFor } from '../audit';
@@ -51,12 +52,13 @@ export function createAccounts(deps: {
   limiter: AttemptLimiter;
   /** what other features add to /profile (the discussion's e-mail choices), as view locals */
   profileExtras?: ProfileExtras;
+  activity?: ActivityObserver;
 }) {
   const { connection, User, audit, limiter } = deps;
   const hasher = createPasswordHasher(deps.hashing);
   const sessions = { endAllOf: (userId: string, except?: string) => endSessionsOfUser(connection, userId, except) };
   const emails = createAccountEmails({ mailer: deps.mailer, i18n: deps.i18n, baseUrl: deps.baseUrl });
-  const accounts = createAccountsService({ User, hasher, limiter, audit, sessions, onRegistered: emails.welcome });
+  const accounts = createAccountsService({ User, hasher, limiter, audit, sessions, onRegistered: emails.welcome, activity: deps.activity });
   const resets = createPasswordResetService({
     User,
     PasswordReset: getPasswordResetModel(connection),

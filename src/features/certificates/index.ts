@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import type { i18n as I18n } from 'i18next';
 import type { Connection } from 'mongoose';
+import type { ActivityObserver } from '../../platform/activity';
 import type { Logger } from '../../platform/logger';
 import type { Mailer } from '../../platform/mailer';
 import type { UserModel } from '../accounts';
@@ -65,6 +66,7 @@ export function createCertificates(deps: {
   mailer: Mailer;
   logger: Logger;
   config: CertificatesConfig;
+  activity?: ActivityObserver;
 }) {
   const { connection, config, logger } = deps;
   const signer = createCredentialSigner(
@@ -83,8 +85,10 @@ export function createCertificates(deps: {
     baseUrl: config.baseUrl,
     issuer: { organisation: config.issuer, signatory: config.signatory },
     // The certificate stands even if the mail server is down: the learner finds it on their pages.
-    onIssued: (certificate, pdf) =>
-      emails.issued(certificate, pdf).catch((err) => logger.error({ err, code: certificate._id }, 'certificate e-mail failed')),
+    onIssued: async (certificate, pdf) => {
+      await deps.activity?.record({ type: 'certificate-earned', userId: certificate.userId, code: certificate._id, at: certificate.issuedAt });
+      await emails.issued(certificate, pdf).catch((err) => logger.error({ err, code: certificate._id }, 'certificate e-mail failed'));
+    },
   });
   const service = createCertificateService({ models, issuing, audit: deps.audit });
 

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import type { ActivityObserver } from '../../platform/activity';
 import type { AuditLog } from '../audit';
 import type { ContentService } from '../content';
 import { type AttemptGrants, createAttemptGrants } from './attempt-grants';
@@ -53,11 +54,14 @@ export function createLearning(deps: {
   trainersOf?: (userId: string) => Promise<{ name: string; email: string }[]>;
   /** the plans feature's finished worksheets, which a module's completion may require */
   worksheets: FinishedWorksheetsReader;
+  /** told what learners do (xAPI statements, LMS grade passback) */
+  activity?: ActivityObserver;
 }) {
+  const { activity } = deps;
   const models = learningModels(deps.connection);
-  const progress = createProgressService({ models, content: deps.content, events: deps.events, worksheets: deps.worksheets });
+  const progress = createProgressService({ models, content: deps.content, events: deps.events, worksheets: deps.worksheets, activity });
   const grants = deps.grants ?? createAttemptGrants({ models, audit: deps.audit });
-  const quizzes = createQuizService({ models, content: deps.content, progress, grants });
+  const quizzes = createQuizService({ models, content: deps.content, progress, grants, activity });
   const controller = learningController({
     content: deps.content,
     progress,
@@ -65,7 +69,7 @@ export function createLearning(deps: {
     dashboard: deps.dashboard,
     trainersOf: deps.trainersOf ?? (async () => []),
   });
-  const extras = learningPageExtras(progress);
+  const extras = learningPageExtras(progress, activity);
 
   return {
     models,

@@ -1,3 +1,4 @@
+import type { ActivityObserver } from '../../platform/activity';
 import type { Request } from 'express';
 import { currentLanguage } from '../../platform/i18n';
 import type { PublishedModule } from '../content';
@@ -8,7 +9,7 @@ import type { ProgressService } from './progress.service';
 /* What learning adds to other features' pages: content's module and lesson pages, the home page. */
 
 /** What content's module and lesson pages show of the signed-in learner's progress (content's PageExtras). */
-export function learningPageExtras(progress: ProgressService) {
+export function learningPageExtras(progress: ProgressService, activity?: ActivityObserver) {
   return {
     /** the learner's progress in the module, with the records that explain it */
     async module(req: Request, module: PublishedModule) {
@@ -32,6 +33,7 @@ export function learningPageExtras(progress: ProgressService) {
     async lesson(req: Request, module: PublishedModule, lessonId: string) {
       if (!req.user) return {};
       await progress.lessonOpened(req.user.id, module.moduleId, lessonId);
+      await activity?.record({ type: 'lesson-experienced', userId: req.user.id, moduleId: module.moduleId, lessonId, at: new Date() });
       return { lessonCompletedAt: (await progress.lessonCompletedAt(req.user.id, module.moduleId, lessonId)) ?? null };
     },
     /** what the home page shows a signed-in learner: how far through the course, and the next step */

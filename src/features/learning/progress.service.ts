@@ -1,3 +1,4 @@
+import { type ActivityObserver, noActivity } from '../../platform/activity';
 import { NotFoundError } from '../../platform/errors';
 import { type ContentService, type PublishedModule, requiresWorksheet } from '../content';
 import type { LearningEvents } from './learning.events';
@@ -28,11 +29,13 @@ export function createProgressService(deps: {
   events: LearningEvents;
   /** the plans feature's finished worksheets, for modules whose completion requires one */
   worksheets: FinishedWorksheetsReader;
+  activity?: ActivityObserver;
   clock?: () => Date;
 }) {
   const { models, content, events, worksheets } = deps;
   const records = createLearnerRecords(models, worksheets);
   const clock = deps.clock ?? (() => new Date());
+  const activity = deps.activity ?? noActivity;
 
   /** The course is complete when every published module is: record it once and announce it. */
   async function checkCourseCompletion(userId: string) {
@@ -43,6 +46,7 @@ export function createProgressService(deps: {
     const completedAt = clock();
     const moduleIds = modules.map((m) => m.moduleId);
     if (await insertOnce(() => models.CourseCompletion.create({ userId, moduleIds, completedAt }))) {
+      await activity.record({ type: 'course-completed', userId, moduleIds, at: completedAt });
       events.emitCourseCompleted({ userId, completedAt, moduleIds });
     }
   }
@@ -61,16 +65,18 @@ export function createProgressService(deps: {
     const passing = await models.QuizGrade.findOne({ userId, moduleId: module.moduleId, passed: true }).sort({ gradedAt: 1 }).lean();
     if (!passing) return;
     if (requiresWorksheet(module) && (await worksheets.finishedOf(userId, module.moduleId)).length === 0) return;
-    await insertOnce(() =>
+    const completedAt = clock();
+    const inserted = await insertOnce(() =>
       models.ModuleCompletion.create({
         userId,
         moduleId: module.moduleId,
         moduleVersion: module.version,
-        completedAt: clock(),
+        completedAt,
         lessonIds,
         passingAttemptId: passing.attemptId,
       }),
     );
+    if (inserted) await activity.record({ type: 'module-completed', userId, moduleId: module.moduleId, scorePercent: passing.scorePercent, at: completedAt });
     await checkCourseCompletion(userId);
   }
 
@@ -78,7 +84,10 @@ export function createProgressService(deps: {
   async function completeLesson(userId: string, moduleId: string, lessonId: string) {
     const module = await content.getModule(moduleId);
     if (!module?.lessonIndex.has(lessonId)) throw new NotFoundError();
-    await insertOnce(() => models.LessonCompletion.create({ userId, moduleId, lessonId, completedAt: clock() }));
+    const at = clock();
+    if (await insertOnce(() => models.LessonCompletion.create({ userId, moduleId, lessonId, completedAt: at }))) {
+      await activity.record({ type: 'lesson-completed', userId, moduleId, lessonId, at });
+    }
     await checkModuleCompletion(userId, module);
   }
 

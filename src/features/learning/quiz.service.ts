@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
+import { type ActivityObserver, noActivity } from '../../platform/activity';
 import { isDuplicateKey } from '../../platform/database';
 import { AppError, BadRequestError, ConflictError, NotFoundError } from '../../platform/errors';
 import type { ContentService, PublishedModule, Question } from '../content';
@@ -36,10 +37,12 @@ export function createQuizService(deps: {
   grants: AttemptGrants;
   randomInt?: (max: number) => number;
   clock?: () => Date;
+  activity?: ActivityObserver;
 }) {
   const { models, content, progress, grants } = deps;
   const randomInt = deps.randomInt ?? ((max: number) => crypto.randomInt(max));
   const clock = deps.clock ?? (() => new Date());
+  const activity = deps.activity ?? noActivity;
 
   async function requireModule(moduleId: string): Promise<PublishedModule> {
     const module = await content.getModule(moduleId);
@@ -84,7 +87,9 @@ export function createQuizService(deps: {
           questions: draw(module),
           startedAt: clock(),
         });
-        return created.toObject() as QuizAttemptDoc;
+        const doc = created.toObject() as QuizAttemptDoc;
+        await activity.record({ type: 'quiz-attempted', userId, moduleId, attemptId: String(doc._id), attemptNumber: number, at: doc.startedAt });
+        return doc;
       } catch (err) {
         // Two tabs drew at once: the unique attempt number let one win; resume that one.
         if (!isDuplicateKey(err)) throw err;
@@ -165,6 +170,7 @@ export function createQuizService(deps: {
     const correctCount = graded.filter((g) => g.correct).length;
     const scorePercent = Math.round((correctCount / graded.length) * 100);
     const passed = scorePercent >= module.quiz.passPercent;
+    const gradedAt = clock();
     try {
       // built here from checked values, so it goes in as is: a mongoose document per grade cost
       // more CPU than the insert itself
@@ -181,13 +187,15 @@ export function createQuizService(deps: {
         scorePercent,
         passPercent: module.quiz.passPercent,
         passed,
-        gradedAt: clock(),
+        gradedAt,
       };
       await models.QuizGrade.collection.insertOne(grade);
     } catch (err) {
       if (isDuplicateKey(err)) throw new ConflictError('learning:quiz.alreadyGraded');
       throw err;
     }
+    const facts = { attemptId: String(attempt._id), attemptNumber: attempt.number, correctCount, total: graded.length, passPercent: module.quiz.passPercent };
+    await activity.record({ type: 'quiz-graded', userId, moduleId, ...facts, scorePercent, passed, questions: graded, at: gradedAt });
     if (passed) {
       const current = await content.getModule(moduleId);
       if (current) await progress.checkModuleCompletion(userId, current);

@@ -4,6 +4,7 @@
  */
 import type { i18n as I18n } from 'i18next';
 import type { Connection } from 'mongoose';
+import type { ActivityObserver } from '../../platform/activity';
 import { requireRight } from '../../platform/auth-guards';
 import type { Mailer } from '../../platform/mailer';
 import type { UserModel } from '../accounts';
@@ -31,6 +32,7 @@ export function createPlans(deps: {
   User: UserModel;
   /** a finished worksheet may complete its module (module.yaml `completion: { worksheet: required }`) */
   onWorksheetFinished?: (userId: string, module: WorksheetModule) => Promise<void>;
+  activity?: ActivityObserver;
 }) {
   const service = createPlansService({ ...deps, models: planModels(deps.connection) });
   return {

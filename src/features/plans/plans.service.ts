@@ -1,5 +1,6 @@
 import type { i18n as I18n } from 'i18next';
 import { Types } from 'mongoose';
+import type { ActivityObserver } from '../../platform/activity';
 import { inChunks } from '../../platform/database';
 import type { Mailer } from '../../platform/mailer';
 import type { Actor as ActingUser } from '../../platform/roles';
@@ -35,6 +36,7 @@ export function createPlansService(deps: {
   onMailError?: (err: unknown) => void;
   /** told when a learner marks a worksheet finished: learning checks the module's completion */
   onWorksheetFinished?: (userId: string, module: WorksheetModule) => Promise<void>;
+  activity?: ActivityObserver;
 }) {
   const { models, content, cohorts, User, mailer, i18n, baseUrl } = deps;
   const { WorksheetRevision, PlanShare, PlanFeedback } = models;
@@ -130,7 +132,10 @@ export function createPlansService(deps: {
     async save(userId: string, module: WorksheetModule, values: WorksheetValues, finished: boolean): Promise<WorksheetRevisionDoc> {
       const doc = { userId, moduleId: module.moduleId, values, finished, createdAt: clock() };
       await WorksheetRevision.create(doc);
-      if (finished) await deps.onWorksheetFinished?.(userId, module);
+      if (finished) {
+        await deps.activity?.record({ type: 'worksheet-finished', userId, moduleId: module.moduleId, at: doc.createdAt });
+        await deps.onWorksheetFinished?.(userId, module);
+      }
       return doc;
     },
 

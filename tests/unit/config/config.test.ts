@@ -48,6 +48,17 @@ describe('loadConfig', () => {
     expect(loadConfig({}).smtpUrl).toBeUndefined();
   });
 
+  it('when XAPI_ENDPOINT is set, then it needs credentials, and a key/secret pair counts as them', () => {
+    expect(loadConfig({}).xapi).toBeUndefined();
+    expect(() => loadConfig({ XAPI_ENDPOINT: 'https://lrs.example.org/xapi/' })).toThrow(/XAPI_ENDPOINT needs XAPI_USERNAME and XAPI_PASSWORD/);
+    expect(() => loadConfig({ XAPI_ENDPOINT: 'not a url', XAPI_USERNAME: 'u', XAPI_PASSWORD: 'p' })).toThrow(/XAPI_ENDPOINT must be the absolute/);
+    expect(loadConfig({ XAPI_ENDPOINT: 'https://lrs.example.org/xapi/', XAPI_KEY: 'k', XAPI_SECRET: 's' }).xapi).toEqual({
+      endpoint: 'https://lrs.example.org/xapi/',
+      username: 'k',
+      password: 's',
+    });
+  });
+
   it('when running tests, then password hashing is cheaper than anywhere else', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).passwordHashing.memoryCost).toBeLessThan(loadConfig({}).passwordHashing.memoryCost);
     expect(loadConfig({}).passwordHashing).toEqual({ memoryCost: 19_456, timeCost: 2, parallelism: 1 });
