@@ -20,7 +20,7 @@ const courseCompletions = (connection: Connection, userId: string) => connection
 
 /** The dashboard card of one module, as text. */
 function card(html: string, moduleId: string): string {
-  const m = new RegExp(`<li class="card">\\s*<h2><a href="/modules/${moduleId}">[\\s\\S]*?</li>`).exec(html);
+  const m = new RegExp(`<li class="card">\\s*<h[23]><a href="/modules/${moduleId}">[\\s\\S]*?</li>`).exec(html);
   if (!m) throw new Error(`no card for ${moduleId}`);
   return m[0];
 }
