@@ -6,10 +6,11 @@ module.exports = {
   testMatch: ['<rootDir>/tests/{unit,integration}/**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
-    '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' } }],
+    '/node_modules/(jose|@digitalbazaar|base64url-universal|jsonld|jsonld-signatures|rdf-canonize|ky|undici|canonicalize|serialize-error|setimmediate)/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' } }],
   },
-  // jose is ESM-only; Node ≥ 20.19 require()s it natively, but jest needs it compiled to CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // jose and the status list's @digitalbazaar packages are ESM-only; Node ≥ 20.19 require()s them
+  // natively, but jest needs them compiled to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@digitalbazaar|base64url-universal|jsonld|jsonld-signatures|rdf-canonize|ky|undici|canonicalize|serialize-error|setimmediate)/)'],
   globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/tests/helpers/global-teardown.ts',
   testTimeout: 30000,

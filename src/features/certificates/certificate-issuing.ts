@@ -16,6 +16,7 @@ import {
 } from './certificate.model';
 import type { CertificateTexts } from './certificates.texts';
 import { type CredentialSigner, ISSUER_PATH, openBadgeCredential } from './credential';
+import type { StatusList } from './status-list';
 
 /** The course a certificate is for. course_completions holds one completion per learner, so it is also the "version". */
 export const COURSE_ID = 'localizing-the-sdgs';
@@ -29,6 +30,8 @@ export type IssuingDeps = {
   User: UserModel;
   content: ContentService;
   signer: CredentialSigner;
+  /** gives each new certificate its bit in the revocation status list */
+  statusList: Pick<StatusList, 'allocate' | 'entry'>;
   texts: CertificateTexts;
   baseUrl: string;
   issuer: { organisation: string; signatory: string | undefined };
@@ -104,7 +107,7 @@ export function createIssuing(deps: IssuingDeps) {
     });
   }
 
-  function credentialFor(slot: CertificateSlotDoc) {
+  function credentialFor(slot: CertificateSlotDoc, statusListIndex: number) {
     const f = slot.facts;
     const lng: Language = f.language;
     const course = f.courseTitle[lng];
@@ -118,6 +121,7 @@ export function createIssuing(deps: IssuingDeps) {
       completedAt: f.completedAt,
       language: lng,
       achievement: { id: `${baseUrl}/modules`, name: course, description: words.description, criteria: words.criteria },
+      credentialStatus: deps.statusList.entry(statusListIndex),
     });
   }
 
@@ -133,6 +137,8 @@ export function createIssuing(deps: IssuingDeps) {
     if (existing) return existing;
     // The hash is of the bytes stored, whichever render got there first.
     const pdf = await storePdf(slot.code, await renderPdf(slot));
+    // A materializer that loses the insert below leaves its index unused: its bit stays 0 for ever.
+    const statusListIndex = await deps.statusList.allocate(slot.code);
     const certificate: CertificateDoc = {
       _id: slot.code,
       slotId: slot._id,
@@ -141,7 +147,8 @@ export function createIssuing(deps: IssuingDeps) {
       ...slot.facts,
       pdfSha256: crypto.createHash('sha256').update(pdf).digest('hex'),
       pdfBytes: pdf.length,
-      credential: await signer.sign(credentialFor(slot)),
+      credential: await signer.sign(credentialFor(slot, statusListIndex)),
+      statusListIndex,
     };
     if (slot.replaces) certificate.replaces = slot.replaces;
     if (!(await insertOnce(() => models.Certificate.create(certificate)))) {

@@ -13,6 +13,8 @@ import type { Localized } from '../content';
  *   certificate_pdfs          code → the PDF as issued (its SHA-256 is what the verify page shows)
  *   certificates              code → the facts, the PDF's hash and the signed credential
  *   certificate_revocations   code → when, why and by whom
+ *   certificate_status_indexes  a status list index → the code it was allocated to; the primary
+ *                             key lets one certificate take an index (status-list.ts)
  * A certificate is superseded when its learner's next generation's slot exists (a re-issue).
  */
 
@@ -51,7 +53,12 @@ export type CertificateDoc = CertificateFacts & {
   pdfBytes: number;
   /** the Open Badges 3.0 credential as a VC-JWT (compact JWS, Ed25519) */
   credential: string;
+  /** its bit in the revocation status list; absent on certificates issued before the list existed */
+  statusListIndex?: number;
 };
+
+/** A status list index, taken by the certificate (code) it was allocated to. */
+export type CertificateStatusIndexDoc = { _id: number; code: string };
 
 export type CertificatePdfDoc = { _id: string; data: Buffer };
 
@@ -108,6 +115,7 @@ const certificateSchema = new Schema<CertificateDoc>(
     pdfSha256: { type: String, required: true },
     pdfBytes: { type: Number, required: true },
     credential: { type: String, required: true },
+    statusListIndex: { type: Number },
   },
   { collection: 'certificates', versionKey: false, minimize: false },
 );
@@ -132,12 +140,18 @@ const revocationSchema = new Schema<CertificateRevocationDoc>(
   { collection: 'certificate_revocations', versionKey: false },
 );
 
+const statusIndexSchema = new Schema<CertificateStatusIndexDoc>(
+  { _id: { type: Number, required: true }, code: { type: String, required: true } },
+  { collection: 'certificate_status_indexes', versionKey: false },
+);
+
 export function certificateModels(connection: Connection) {
   return {
     CertificateSlot: modelOn(connection, 'CertificateSlot', slotSchema),
     Certificate: modelOn(connection, 'Certificate', certificateSchema),
     CertificatePdf: modelOn(connection, 'CertificatePdf', pdfSchema),
     CertificateRevocation: modelOn(connection, 'CertificateRevocation', revocationSchema),
+    CertificateStatusIndex: modelOn(connection, 'CertificateStatusIndex', statusIndexSchema),
   };
 }
 

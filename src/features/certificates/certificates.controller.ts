@@ -8,6 +8,7 @@ import { verifyQuery } from './certificates.schemas';
 import type { CertificateService } from './certificates.service';
 import { certificateView, statusView } from './certificates.view-models';
 import { type CredentialSigner, ISSUER_PATH, JWKS_PATH, OB_CONTEXT } from './credential';
+import { STATUS_LIST_TTL_SECONDS, type StatusList } from './status-list';
 
 const JWT = /eyJ[\w-]*\.[\w-]+\.[\w-]+/;
 
@@ -20,6 +21,7 @@ function privatePage(res: Response) {
 export function certificatesController(deps: {
   service: CertificateService;
   signer: CredentialSigner;
+  statusList: Pick<StatusList, 'credential'>;
   baseUrl: string;
   issuerName: string;
 }) {
@@ -114,6 +116,16 @@ export function certificatesController(deps: {
       res.set('Access-Control-Allow-Origin', '*');
       res.set('Cross-Origin-Resource-Policy', 'cross-origin');
       res.type('application/jwk-set+json').send(JSON.stringify(await signer.jwks()));
+    },
+
+    /** GET /credentials/status/:list — public: the revocation status list credential wallets check, as a VC-JWT */
+    async statusList(req: Request, res: Response) {
+      const jwt = await deps.statusList.credential(String(req.params.list));
+      if (!jwt) throw new NotFoundError();
+      res.set('Cache-Control', `public, max-age=${STATUS_LIST_TTL_SECONDS}`);
+      res.set('Access-Control-Allow-Origin', '*');
+      res.set('Cross-Origin-Resource-Policy', 'cross-origin');
+      res.type('application/vc+jwt').send(jwt);
     },
 
     /** GET /issuer — the issuer's Open Badges profile, the `issuer.id` every credential names */

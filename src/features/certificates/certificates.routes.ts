@@ -4,6 +4,7 @@ import type { certificatesAdminController } from './certificates-admin.controlle
 import type { certificatesController } from './certificates.controller';
 import type { CertificateService } from './certificates.service';
 import { ISSUER_PATH, JWKS_PATH } from './credential';
+import { STATUS_LIST_PATH } from './status-list';
 
 export function certificatesRouter(
   c: ReturnType<typeof certificatesController>,
@@ -21,6 +22,7 @@ export function certificatesRouter(
   router.get('/verify/:code', c.verify);
   router.get(JWKS_PATH, c.jwks);
   router.get(ISSUER_PATH, c.issuer);
+  router.get(`${STATUS_LIST_PATH}/:list`, c.statusList);
 
   router.get('/admin/certificates', manage, admin.list);
   router.get('/admin/certificates/:code', manage, admin.show);

@@ -23,6 +23,18 @@ export type CredentialInput = {
   language: string;
   achievement: { id: string; name: string; description: string; criteria: string };
   name: string;
+  /** the certificate's revocation entry in our status list (status-list.ts); absent before it existed */
+  credentialStatus?: BitstringStatusListEntry;
+};
+
+/** A credential's place in a W3C Bitstring Status List: the list's address and the bit's index. */
+export type BitstringStatusListEntry = {
+  id: string;
+  type: 'BitstringStatusListEntry';
+  statusPurpose: 'revocation';
+  /** a decimal string, as the specification writes it */
+  statusListIndex: string;
+  statusListCredential: string;
 };
 
 export function openBadgeCredential(input: CredentialInput) {
@@ -48,13 +60,17 @@ export function openBadgeCredential(input: CredentialInput) {
         inLanguage: input.language,
       },
     },
+    ...(input.credentialStatus ? { credentialStatus: input.credentialStatus } : {}),
   };
 }
 
 export type OpenBadgeCredential = ReturnType<typeof openBadgeCredential>;
 
+/** What the signer needs of any credential it signs: the Open Badges ones and the status lists. */
+export type SignableCredential = { id: string; issuer: { id: string; [field: string]: unknown }; validFrom: string; [claim: string]: unknown };
+
 export type CredentialSigner = {
-  sign(credential: OpenBadgeCredential): Promise<string>;
+  sign(credential: SignableCredential): Promise<string>;
   /** the credential in a valid VC-JWT signed by our key, else null (bad signature, not ours, garbled) */
   verify(jwt: string): Promise<OpenBadgeCredential | null>;
   jwks(): Promise<{ keys: JWK[] }>;

@@ -24,6 +24,7 @@ import { createCertificateService } from './certificates.service';
 import { createCertificateTexts } from './certificates.texts';
 import { createCredentialSigner } from './credential';
 import { loadSigningKey } from './signing-key';
+import { createStatusList } from './status-list';
 
 export { type CertificateModels, certificateModels } from './certificate.model';
 export {
@@ -75,12 +76,14 @@ export function createCertificates(deps: {
   );
   const emails = createCertificateEmails({ mailer: deps.mailer, i18n: deps.i18n, baseUrl: config.baseUrl });
   const models = certificateModels(connection);
+  const statusList = createStatusList({ models, signer, baseUrl: config.baseUrl, issuerName: config.issuer });
   const issuing = createIssuing({
     models,
     learning: learningModels(connection),
     User: deps.User,
     content: deps.content,
     signer,
+    statusList,
     texts: createCertificateTexts(deps.i18n),
     baseUrl: config.baseUrl,
     issuer: { organisation: config.issuer, signatory: config.signatory },
@@ -96,7 +99,7 @@ export function createCertificates(deps: {
     await service.ensureIssued(userId);
   });
 
-  const controller = certificatesController({ service, signer, baseUrl: config.baseUrl, issuerName: config.issuer });
+  const controller = certificatesController({ service, signer, statusList, baseUrl: config.baseUrl, issuerName: config.issuer });
   const admin = certificatesAdminController({ service });
   return {
     service,
