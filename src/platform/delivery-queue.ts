@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { isDuplicateKey } from './database';
 import type { Logger } from './logger';
+import { pollingWorker } from './polling-worker';
 import { DEFAULT_RETRY, type RetryPolicy, retryDelay } from './outbox';
 
 /**
@@ -150,30 +151,6 @@ export function createDeliveryWorker<P>(options: {
     return due.length;
   }
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = true;
-  const tick = () => {
-    running = deliverDue()
-      .catch((err) => logger.warn({ err }, `${what}: could not deliver (will try again)`))
-      .finally(() => {
-        if (stopped) return;
-        timer = setTimeout(tick, pollMs);
-        timer.unref();
-      });
-  };
-  return {
-    deliverDue,
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      timer = setTimeout(tick, 0);
-      timer.unref();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  const polling = pollingWorker(deliverDue, { pollMs, onError: (err) => logger.warn({ err }, `${what}: could not deliver (will try again)`) });
+  return { deliverDue, start: polling.start, stop: polling.stop };
 }

@@ -3,6 +3,7 @@ import { type Binary, ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { isDuplicateKey } from './database';
 import type { Logger } from './logger';
+import { pollingWorker } from './polling-worker';
 import type { MailMessage, Mailer } from './mailer';
 
 /**
@@ -193,32 +194,8 @@ export function createOutboxWorker(options: {
     return due.length;
   }
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = true;
-  const tick = () => {
-    running = deliverDue()
-      .catch((err) => logger.warn({ err }, 'outbox: could not deliver (will try again)'))
-      .finally(() => {
-        if (stopped) return;
-        timer = setTimeout(tick, pollMs);
-        timer.unref();
-      });
-  };
-  return {
-    deliverDue,
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      timer = setTimeout(tick, 0);
-      timer.unref();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  const polling = pollingWorker(deliverDue, { pollMs, onError: (err) => logger.warn({ err }, 'outbox: could not deliver (will try again)') });
+  return { deliverDue, start: polling.start, stop: polling.stop };
 }
 
 export type OutboxEntry = { id: string; to: string; subject: string; state: OutboxState; createdAt: Date; attempts: number; lastError?: string };
