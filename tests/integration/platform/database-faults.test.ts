@@ -67,10 +67,11 @@ describe('when the local database dies', () => {
 
     await sleep(1000);
     const killedAt = Date.now();
-    // killed three times in a row, so the restarts back off (250, 500, 1000 ms) and it stays down
-    // long enough for requests to notice
+    // killed four times in a row, so the restarts back off (250, 500, 1000, 2000 ms) and it stays
+    // down for longer than the driver's heartbeat needs to notice: with three kills (1.75 s) a run
+    // on a busy machine sometimes saw no 503 at all, every request waiting out the outage
     const pids: number[] = [];
-    for (let kill = 0; kill < 3; kill++) {
+    for (let kill = 0; kill < 4; kill++) {
       const pid = db.pid?.();
       expect(pid).toBeDefined();
       pids.push(pid!);
