@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { isDatabaseUnreachable } from '../../platform/database';
 import { BadRequestError, NotFoundError } from '../../platform/errors';
 import { setFlash } from '../../platform/flash';
 import { currentLanguage, type Language } from '../../platform/i18n';
@@ -134,7 +135,8 @@ export function learningController(deps: {
       try {
         certificate = await deps.dashboard?.certificate?.(userId(req));
       } catch (err) {
-        // the dashboard shows without the link rather than not at all
+        // with the database gone the whole page answers 503; anything else costs only the link
+        if (isDatabaseUnreachable(err)) throw err;
         req.log?.error({ err }, 'certificate check on the dashboard failed');
       }
       const { modules, progress: all, courseCompletion, lastLesson } = await progress.courseProgress(userId(req));

@@ -19,6 +19,8 @@ const { MongoNetworkError, MongoServerSelectionError, MongoTopologyClosedError, 
  */
 export function isDatabaseUnreachable(err: unknown): boolean {
   return (
+    // a command written just as the server died: the driver lets Node's own socket error through
+    (err as { code?: unknown } | undefined)?.code === 'EPIPE' ||
     err instanceof MongoNetworkError ||
     err instanceof MongoServerSelectionError ||
     err instanceof MongoTopologyClosedError ||
