@@ -2,15 +2,13 @@
  * The discussion pages' queries: each served by an index (explain on the database the tests run on),
  * and the same number of them whatever the number of threads (no query per thread in the list).
  */
-import type { Document } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { connectTestDatabase, seedCourse } from '../../helpers/database';
 import { cohortWithPeople, replyTo, startThread, threadIdFrom } from '../../helpers/discussion';
 import { createContentService } from '../../../src/features/content';
+import { captureQueries, expectIndexed as expectIndexedOn, type Sent } from '../../helpers/queries';
 
 let connection: Connection;
-type Sent = { collection: string; command: string; filter: Document };
-const IGNORED = new Set(['sessions', 'module_releases', 'module_versions', 'glossary']);
 
 beforeAll(async () => {
   connection = await connectTestDatabase('_discussion_queries', { monitorCommands: true });
@@ -20,40 +18,8 @@ afterAll(async () => {
   await connection.close();
 });
 
-async function capture(work: () => Promise<unknown>): Promise<Sent[]> {
-  const sent: Sent[] = [];
-  const listener = (e: { commandName: string; command: Document }) => {
-    const collection = String(e.command[e.commandName]);
-    if (IGNORED.has(collection)) return;
-    if (e.commandName === 'find') sent.push({ collection, command: 'find', filter: e.command.filter ?? {} });
-    if (e.commandName === 'aggregate') sent.push({ collection, command: 'aggregate', filter: e.command.pipeline?.[0]?.$match ?? {} });
-  };
-  const client = connection.getClient();
-  client.on('commandStarted', listener);
-  try {
-    await work();
-  } finally {
-    client.off('commandStarted', listener);
-  }
-  return sent;
-}
-
-async function expectIndexed(sent: Sent[]) {
-  expect(sent.length).toBeGreaterThan(0);
-  for (const q of sent) {
-    const explained = await connection.db!.command({ explain: { find: q.collection, filter: q.filter }, verbosity: 'queryPlanner' });
-    let indexed: boolean;
-    let plan: string;
-    if ('filterPushdown' in explained) {
-      plan = JSON.stringify(explained.queryPlanner);
-      indexed = explained.filterPushdown === true && /USING (COVERING )?INDEX/.test(plan) && !/\bSCAN\b/.test(plan);
-    } else {
-      plan = JSON.stringify(explained.queryPlanner?.winningPlan ?? explained);
-      indexed = /IXSCAN|IDHACK|EXPRESS/.test(plan) && !/COLLSCAN/.test(plan);
-    }
-    if (!indexed) throw new Error(`${q.command} on ${q.collection} with ${JSON.stringify(q.filter)} is not served by an index: ${plan}`);
-  }
-}
+const capture = (work: () => Promise<unknown>) => captureQueries(connection, work);
+const expectIndexed = (sent: Sent[]) => expectIndexedOn(connection, sent);
 
 describe('the discussion pages query the database', () => {
   it('when the list, a thread and a lesson page are read, then every query is served by an index and the list costs the same with 3 or 25 threads', async () => {

@@ -3,7 +3,6 @@
  * database the tests run on (the local database, or MongoDB with MONGODB_URI set). Every find and
  * aggregate a page sends is captured over the wire and explained again with the same filter.
  */
-import type { Document } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { Types } from 'mongoose';
 import { createContentService, type PublishedModule } from '../../../src/features/content';
@@ -12,13 +11,10 @@ import { completeLesson } from '../../helpers/cohorts';
 import { connectTestDatabase, seedCourse } from '../../helpers/database';
 import { type SignedIn, signedInAgent } from '../../helpers/learner';
 import { answersFor, attemptIdFrom, formBody } from '../../helpers/quiz';
+import { captureQueries, expectIndexed as expectIndexedOn, type Sent } from '../../helpers/queries';
 
 let connection: Connection;
 let course: PublishedModule;
-
-type Sent = { collection: string; command: string; filter: Document; limit?: number };
-// The session store and the published-content cache (re-read every few seconds) are not a page's own.
-const IGNORED = new Set(['sessions', 'module_releases', 'module_versions', 'glossary']);
 
 beforeAll(async () => {
   connection = await connectTestDatabase('_learner_queries', { monitorCommands: true });
@@ -29,46 +25,8 @@ afterAll(async () => {
   await connection.close();
 });
 
-/** What `work` sends to the database: finds and aggregates with their filters. */
-async function capture(work: () => Promise<unknown>): Promise<Sent[]> {
-  const sent: Sent[] = [];
-  const listener = (e: { commandName: string; command: Document }) => {
-    const collection = String(e.command[e.commandName]);
-    if (IGNORED.has(collection)) return;
-    if (e.commandName === 'find') sent.push({ collection, command: 'find', filter: e.command.filter ?? {}, limit: e.command.limit });
-    if (e.commandName === 'aggregate') sent.push({ collection, command: 'aggregate', filter: e.command.pipeline?.[0]?.$match ?? {} });
-  };
-  const client = connection.getClient();
-  client.on('commandStarted', listener);
-  try {
-    await work();
-  } finally {
-    client.off('commandStarted', listener);
-  }
-  return sent;
-}
-
-/** Whether the database answers this filter from an index: asked with explain, as a person would. */
-async function servedByIndex(q: Sent): Promise<{ indexed: boolean; plan: string }> {
-  const explained = await connection.db!.command({ explain: { find: q.collection, filter: q.filter }, verbosity: 'queryPlanner' });
-  if ('filterPushdown' in explained) {
-    // the local database: the filter went to SQLite, which searched an index
-    const plan = JSON.stringify(explained.queryPlanner);
-    return { indexed: explained.filterPushdown === true && /USING (COVERING )?INDEX/.test(plan) && !/\bSCAN\b/.test(plan), plan };
-  }
-  const plan = JSON.stringify(explained.queryPlanner?.winningPlan ?? explained);
-  return { indexed: /IXSCAN|IDHACK|EXPRESS/.test(plan) && !/COLLSCAN/.test(plan), plan };
-}
-
-async function expectIndexed(sent: Sent[]) {
-  expect(sent.length).toBeGreaterThan(0);
-  for (const q of sent) {
-    // "is there any document at all?" reads one document whatever the collection holds
-    if (q.limit === 1 && Object.keys(q.filter).length === 0) continue;
-    const { indexed, plan } = await servedByIndex(q);
-    if (!indexed) throw new Error(`${q.command} on ${q.collection} with ${JSON.stringify(q.filter)} is not served by an index: ${plan}`);
-  }
-}
+const capture = (work: () => Promise<unknown>) => captureQueries(connection, work);
+const expectIndexed = (sent: Sent[]) => expectIndexedOn(connection, sent);
 
 /** Waits until the module's handbook, rendered in the background on the first visit, is stored. */
 async function handbookStored() {

@@ -6,8 +6,9 @@ import type { Connection } from 'mongoose';
 import { csrfFrom, decoded } from '../../helpers/build-app';
 import { createCohort, joinWith } from '../../helpers/cohorts';
 import { connectTestDatabase, seedCourse } from '../../helpers/database';
-import { type SignedIn, signedInAgent } from '../../helpers/learner';
+import { signedInAgent } from '../../helpers/learner';
 import { clearOutbox, mailTo } from '../../helpers/mail';
+import { introAnswers, postForm, saveWorksheet } from '../../helpers/worksheets';
 
 let connection: Connection;
 beforeAll(async () => {
@@ -20,34 +21,6 @@ afterAll(async () => {
 
 const revisions = (userId: string, moduleId = 'introduction') =>
   connection.collection('worksheet_revisions').find({ userId, moduleId }).sort({ createdAt: 1, _id: 1 }).toArray();
-
-/** A complete answer to module 1's worksheet (every required field). */
-function introAnswers(mark = 'Water'): Record<string, string | string[]> {
-  return {
-    'w.sdgs': ['6', '11'],
-    'w.priorities.0.sdg': 'SDG 6',
-    'w.priorities.0.target': `6.3 ${mark} treatment`,
-    'w.priorities.0.competence': 'Sanitation services',
-    'w.priorities.0.plan': 'Municipal sanitation plan',
-    'w.gap': 'Target 11.6 on air quality',
-    'w.audiences.0.who': 'Council',
-    'w.audiences.0.message': 'Why the SDGs matter here',
-    'w.roadmap-step': 'monitoring',
-    'w.action': 'Agree three indicators with the statistics office',
-  };
-}
-
-async function post(learner: SignedIn, url: string, fields: Record<string, string | string[]>, page = url) {
-  const csrf = csrfFrom((await learner.agent.get(page)).text);
-  return learner.agent.post(url).type('form').send(new URLSearchParams(flat({ ...fields, _csrf: csrf })).toString());
-}
-
-function flat(fields: Record<string, string | string[]>): [string, string][] {
-  return Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]]));
-}
-
-const saveWorksheet = (learner: SignedIn, moduleId: string, fields: Record<string, string | string[]>, action = 'save') =>
-  post(learner, `/modules/${moduleId}/worksheet`, { ...fields, action });
 
 function pdfText(pdf: Buffer): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-'));
@@ -165,19 +138,19 @@ describe('sharing with trainers and feedback', () => {
     const { trainer, learner, cohort } = await cohortWithLearner();
     const url = `/trainer/cohorts/${cohort.id}/learners/${learner.userId}/plan`;
     expect((await trainer.agent.get(url)).status).toBe(404);
-    expect((await post(learner, '/plan/share', { share: 'on' }, '/plan')).status).toBe(303);
+    expect((await postForm(learner, '/plan/share', { share: 'on' }, '/plan')).status).toBe(303);
     const page = await trainer.agent.get(url);
     expect(page.status).toBe(200);
     expect(page.text).toContain('6.3 Water treatment');
     const list = await trainer.agent.get(`/trainer/cohorts/${cohort.id}/plans`);
     expect(list.text).toContain('Plans shared: 1 of 1. Plans finished: 0 of 1.');
-    await post(learner, '/plan/share', { share: 'off' }, '/plan');
+    await postForm(learner, '/plan/share', { share: 'off' }, '/plan');
     expect((await trainer.agent.get(url)).status).toBe(404);
   });
 
   it('when a trainer of another cohort or another learner asks for a shared plan, then 404', async () => {
     const { learner, cohort } = await cohortWithLearner();
-    await post(learner, '/plan/share', { share: 'on' }, '/plan');
+    await postForm(learner, '/plan/share', { share: 'on' }, '/plan');
     const otherTrainer = await signedInAgent(connection, { role: 'trainer' });
     const ownCohort = await createCohort(otherTrainer.agent);
     expect((await otherTrainer.agent.get(`/trainer/cohorts/${cohort.id}/learners/${learner.userId}/plan`)).status).toBe(404);
@@ -191,11 +164,11 @@ describe('sharing with trainers and feedback', () => {
   it('when a trainer leaves feedback on a step, then it is stored, the learner sees it on /plan and is e-mailed in Spanish', async () => {
     clearOutbox();
     const { trainer, learner, cohort } = await cohortWithLearner();
-    await post(learner, '/plan/share', { share: 'on' }, '/plan');
+    await postForm(learner, '/plan/share', { share: 'on' }, '/plan');
     const url = `/trainer/cohorts/${cohort.id}/learners/${learner.userId}/plan`;
-    const empty = await post(trainer, `${url}/feedback`, { step: 'introduction.priorities', body: ' ' }, url);
+    const empty = await postForm(trainer, `${url}/feedback`, { step: 'introduction.priorities', body: ' ' }, url);
     expect(empty.status).toBe(422);
-    const res = await post(trainer, `${url}/feedback`, { step: 'introduction.priorities', body: 'Add a target for SDG 11.' }, url);
+    const res = await postForm(trainer, `${url}/feedback`, { step: 'introduction.priorities', body: 'Add a target for SDG 11.' }, url);
     expect(res.status).toBe(303);
     expect(await connection.collection('plan_feedback').countDocuments({ learnerId: learner.userId })).toBe(1);
     const plan = await learner.agent.get('/plan');
