@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { chunked, inChunks } from '../../platform/database';
+import { IN_CHUNK, inChunks } from '../../platform/database';
 import type { Language } from '../../platform/i18n';
 import type { UserModel } from '../accounts';
 import type { CertificateRecord, CertificateRecordsReader } from '../certificates';
@@ -140,9 +140,17 @@ export async function collectLearnerRows(sources: RowSources, cohortId: string, 
 
 /**
  * Every learner of the cohort with their figures, in user-id order, a chunk of learners at a time:
- * only one chunk's records are in memory at once (the CSV export streams them as they come).
+ * only one chunk's members and records are in memory at once (the CSV export streams them as they
+ * come), so a cohort of 50,000 costs the memory of IN_CHUNK learners.
  */
 export async function* learnerRows(sources: RowSources, cohortId: string, modules: readonly ModuleShape[]): AsyncGenerator<LearnerRow> {
-  const members = (await membersOf(sources, cohortId)).sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
-  for (const chunk of chunked(members)) yield* await rowsOf(sources, chunk, modules);
+  let chunk: Member[] = [];
+  for await (const member of sources.members.inUserOrder(cohortId, IN_CHUNK)) {
+    chunk.push(member);
+    if (chunk.length === IN_CHUNK) {
+      yield* await rowsOf(sources, chunk, modules);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield* await rowsOf(sources, chunk, modules);
 }
