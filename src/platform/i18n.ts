@@ -61,8 +61,28 @@ export function createI18n(): I18n {
   return instance;
 }
 
+type Detector = { detect(req: Request, res: Response): string | readonly string[] | undefined };
+
+/**
+ * Per request: the language, detected in DESIGN.md's order (the user's preference, `?lng=`, the
+ * cookie, Accept-Language), the translator fixed to it, and the Content-Language header.
+ * i18next-http-middleware's own handler clones the whole i18next instance on every request, which
+ * cost more than grading a quiz; the translators are immutable, so one per language, built at start,
+ * gives the same words.
+ */
 export function i18nHandler(instance: I18n) {
-  return i18nMiddleware.handle(instance);
+  const detector = instance.services.languageDetector as Detector;
+  const translators = new Map(LANGUAGES.map((lng) => [lng, instance.getFixedT(lng)]));
+  return (req: Request, res: Response, next: NextFunction) => {
+    const detected = detector.detect(req, res);
+    // the detector answers a supported code or a regional form of one ('fr-CA'), else the fallback
+    const code = (Array.isArray(detected) ? detected[0] : detected)?.slice(0, 2).toLowerCase();
+    const lng: Language = isLanguage(code) ? code : 'en';
+    req.language = lng;
+    req.t = translators.get(lng)!;
+    res.setHeader('Content-Language', lng);
+    next();
+  };
 }
 
 /** Remembers a language in a cookie for a year, so the next page (signed in or not) keeps it. */
@@ -85,7 +105,7 @@ export function rememberLanguageChoice(secure: boolean | 'auto') {
 }
 
 export function currentLanguage(req: Request): Language {
-  const lng = (req.i18n?.resolvedLanguage ?? req.language ?? '').slice(0, 2);
+  const lng = req.language;
   return isLanguage(lng) ? lng : 'en';
 }
 

@@ -67,6 +67,7 @@ describe('languages', () => {
     const res = await app().get('/').set('Accept-Language', 'fr-CA,fr;q=0.9,en;q=0.5');
     expect(res.text).toContain('<html lang="fr">');
     expect(res.text).toContain('Localisation des ODD');
+    expect(res.headers['content-language']).toBe('fr');
   });
 
   it('when ?lng= and Accept-Language disagree, then ?lng= wins', async () => {

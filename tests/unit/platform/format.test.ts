@@ -54,3 +54,13 @@ describe('the platform formatter', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('formatters are built once', () => {
+  it('when a language is asked for twice, then the same formatter serves both, and each language keeps its own forms', () => {
+    const fr = createFormatter('fr');
+    expect(createFormatter('es')).not.toBe(fr);
+    expect(createFormatter('fr')).toBe(fr);
+    expect(fr.date(new Date(Date.UTC(2026, 10, 29)))).toBe('29 nov. 2026');
+    expect(createFormatter('en').date(new Date(Date.UTC(2026, 10, 29)))).toBe('29 Nov 2026');
+  });
+});
