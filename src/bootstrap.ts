@@ -16,7 +16,10 @@ import { modulesDir } from './platform/paths';
 /** Creates every collection's indexes. Idempotent; the connection has autoIndex off on purpose. */
 export async function ensureIndexes(connection: Connection): Promise<void> {
   await connection.collection('sessions').createIndex({ expires: 1 });
-  // ends a user's sessions (password reset, deactivation) without a collection scan
+  // a user's sessions, to end them (password reset, deactivation) or rewrite the user they carry
+  // (role, language, name changed) without a collection scan
+  await connection.collection('sessions').createIndex({ userId: 1 });
+  // sessions signed in before `userId` was written beside them (they expire within 14 days)
   await connection.collection('sessions').createIndex({ 'session.passport.user': 1 });
   await prepareAccountsDatabase(connection);
   await createAuditIndexes(connection);

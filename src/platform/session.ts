@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import session from 'express-session';
-import MongoStore from 'connect-mongo';
 import type { Connection } from 'mongoose';
+import { SessionStore } from './session-store';
 
 export const SESSION_COLLECTION = 'sessions';
 export const SESSION_COOKIE = 'sdg.sid';
@@ -18,7 +18,7 @@ export function sessionMiddleware(options: {
   /** 'auto': Secure exactly when the request came over TLS, as a trusted proxy reports it */
   secureCookie: boolean | 'auto';
 }): RequestHandler {
-  const store = MongoStore.create({
+  const store = new SessionStore({
     client: options.connection.getClient(),
     dbName: options.connection.name,
     collectionName: SESSION_COLLECTION,
@@ -58,12 +58,22 @@ export function startSessionPurge(connection: Connection, onError: (err: unknown
 }
 
 /**
- * Ends every session of a user, except `exceptSessionId` (the one making the change). Passport
- * keeps the signed-in user's id alone at `session.passport.user`, so the sessions are found by it.
+ * Ends every session of a user, except `exceptSessionId` (the one making the change). Sessions are
+ * found by the `userId` the store writes beside them (indexed); sessions signed in before that field
+ * existed hold the id alone at `session.passport.user` and are found there until they expire.
  */
 export async function endSessionsOfUser(connection: Connection, userId: string, exceptSessionId?: string): Promise<number> {
-  const filter: Record<string, unknown> = { 'session.passport.user': userId };
-  if (exceptSessionId) filter._id = { $ne: exceptSessionId };
-  const result = await connection.collection(SESSION_COLLECTION).deleteMany(filter);
-  return result.deletedCount;
+  const except = exceptSessionId ? { _id: { $ne: exceptSessionId } } : {};
+  const sessions = connection.collection(SESSION_COLLECTION);
+  const current = await sessions.deleteMany({ userId, ...except } as never);
+  const older = await sessions.deleteMany({ 'session.passport.user': userId, ...except } as never);
+  return current.deletedCount + older.deletedCount;
+}
+
+/**
+ * Writes the user's new snapshot (what `req.user` carries: name, e-mail, role, language) into every
+ * session they are signed in with, so the change counts on their next request in every browser.
+ */
+export async function rewriteSessionUser(connection: Connection, userId: string, user: Record<string, unknown>): Promise<void> {
+  await connection.collection(SESSION_COLLECTION).updateMany({ userId } as never, { $set: { 'session.passport.user': user } });
 }

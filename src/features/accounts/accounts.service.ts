@@ -18,6 +18,8 @@ export type FieldRefusal = { ok: false; field: string; error: string };
 export type SessionsPort = {
   /** ends the user's sessions, all of them or all but one */
   endAllOf(userId: string, exceptSessionId?: string): Promise<number>;
+  /** writes the user's new name, e-mail, role or language into every session they are signed in with */
+  rewriteUser(userId: string, user: AccountUser): Promise<void>;
 };
 
 export type AccountsDeps = {
@@ -53,6 +55,21 @@ export function toAccountUser(user: Pick<UserRecord, 'email' | 'name' | 'role' |
 
 export function createAccountsService(deps: AccountsDeps) {
   const { User, hasher, limiter, audit, sessions } = deps;
+
+  /** The user as a session carries it, or undefined when gone or deactivated: only the fields needed. */
+  async function findActiveUser(id: string): Promise<AccountUser | undefined> {
+    const user = await User.findById(id, { email: 1, name: 1, role: 1, language: 1, deactivatedAt: 1 }).lean<
+      Pick<UserRecord, 'email' | 'name' | 'role' | 'language' | 'deactivatedAt'> & { _id: unknown }
+    >();
+    return user && !user.deactivatedAt ? toAccountUser(user) : undefined;
+  }
+
+  /** After a change to what sessions carry: every session of the user gets the new values. */
+  async function refreshSessions(id: string) {
+    const user = await findActiveUser(id);
+    if (user) await sessions.rewriteUser(id, user);
+    else await sessions.endAllOf(id);
+  }
 
   async function createAccount(input: CreateUserInput): Promise<{ ok: true; user: AccountUser } | FieldRefusal> {
     const passwordHash = await hasher.hash(input.password);
@@ -152,14 +169,7 @@ export function createAccountsService(deps: AccountsDeps) {
       return { status: 'ok' as const, user: toAccountUser(user) };
     },
 
-    /** The signed-in user behind a session, or undefined when gone or deactivated. */
-    /** runs on every signed-in request: only the fields the request needs, as a plain object */
-    async findActiveUser(id: string): Promise<AccountUser | undefined> {
-      const user = await User.findById(id, { email: 1, name: 1, role: 1, language: 1, deactivatedAt: 1 }).lean<
-        Pick<UserRecord, 'email' | 'name' | 'role' | 'language' | 'deactivatedAt'> & { _id: unknown }
-      >();
-      return user && !user.deactivatedAt ? toAccountUser(user) : undefined;
-    },
+    findActiveUser,
 
     async getProfile(id: string): Promise<Profile | undefined> {
       const user = await User.findById(id);
@@ -178,10 +188,12 @@ export function createAccountsService(deps: AccountsDeps) {
         else unset[field] = 1;
       }
       await User.updateOne({ _id: id }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+      await refreshSessions(id);
     },
 
     async setLanguage(id: string, language: Language) {
       await User.updateOne({ _id: id }, { $set: { language } });
+      await refreshSessions(id);
     },
 
     /** A new e-mail address, allowed with the current password. */
@@ -209,6 +221,7 @@ export function createAccountsService(deps: AccountsDeps) {
         ip: input.ip,
         details: { from: user.email, to: input.email },
       });
+      await refreshSessions(id);
       return { ok: true as const };
     },
 

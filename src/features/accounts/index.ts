@@ -7,11 +7,11 @@ import type { Connection } from 'mongoose';
 import { type AttemptLimiter, createAttemptIndexes, createAttemptLimiter, purgeExpiredAttempts } from '../../platform/attempt-limiter';
 import type { ActivityObserver } from '../../platform/activity';
 import type { Mailer } from '../../platform/mailer';
-import { endSessionsOfUser } from '../../platform/session';
+import { endSessionsOfUser, rewriteSessionUser } from '../../platform/session';
 import { type AuditLog, auditLogFor } from '../audit';
 import { createAccountEmails } from './accounts.emails';
 import { accountsRouter } from './accounts.routes';
-import { createAccountsService } from './accounts.service';
+import { createAccountsService, type SessionsPort } from './accounts.service';
 import type { ProfileExtras } from './profile.controller';
 import { createAuthentication } from './authentication';
 import { getPasswordResetModel } from './password-reset.model';
@@ -20,11 +20,19 @@ import { createPasswordHasher, type HashingCost } from './passwords';
 import { getUserModel, type UserModel } from './user.model';
 
 export type { ProfileExtras } from './profile.controller';
-export { type AccountUser, type AccountsService, createAccountsService, type Profile } from './accounts.service';
+export { type AccountUser, type AccountsService, createAccountsService, type Profile, type SessionsPort, toAccountUser } from './accounts.service';
 export { createUserSchema, type CreateUserInput } from './accounts.schemas';
 export { countryName, countryOptions } from './countries';
 export { createPasswordHasher, type HashingCost, isCommonPassword } from './passwords';
 export { getUserModel, type UserDocument, type UserModel, type UserRecord } from './user.model';
+
+/** The sessions a user is signed in with, as the accounts and admin services change them. */
+export function sessionsPortOn(connection: Connection): SessionsPort {
+  return {
+    endAllOf: (userId, except) => endSessionsOfUser(connection, userId, except),
+    rewriteUser: (userId, user) => rewriteSessionUser(connection, userId, user),
+  };
+}
 
 /** The accounts service on a connection, for the command line and other features. */
 export function accountsServiceFor(connection: Connection, hashing: HashingCost) {
@@ -33,7 +41,7 @@ export function accountsServiceFor(connection: Connection, hashing: HashingCost)
     hasher: createPasswordHasher(hashing),
     limiter: createAttemptLimiter(connection),
     audit: auditLogFor(connection),
-    sessions: { endAllOf: (userId, except) => endSessionsOfUser(connection, userId, except) },
+    sessions: sessionsPortOn(connection),
   });
 }
 
@@ -56,7 +64,7 @@ export function createAccounts(deps: {
 }) {
   const { connection, User, audit, limiter } = deps;
   const hasher = createPasswordHasher(deps.hashing);
-  const sessions = { endAllOf: (userId: string, except?: string) => endSessionsOfUser(connection, userId, except) };
+  const sessions = sessionsPortOn(connection);
   const emails = createAccountEmails({ mailer: deps.mailer, i18n: deps.i18n, baseUrl: deps.baseUrl });
   const accounts = createAccountsService({ User, hasher, limiter, audit, sessions, onRegistered: emails.welcome, activity: deps.activity });
   const resets = createPasswordResetService({

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { escapeRegex, paginate } from '../../platform/database';
 import type { Role } from '../../platform/roles';
-import type { AccountUser, UserModel } from '../accounts';
+import { type AccountUser, type SessionsPort, toAccountUser, type UserModel } from '../accounts';
 import type { AuditLog } from '../audit';
 
 export type UserRow = {
@@ -25,7 +25,7 @@ export type ChangeOutcome =
 export type AdminDeps = {
   User: UserModel;
   audit: AuditLog;
-  sessions: { endAllOf(userId: string): Promise<number> };
+  sessions: Pick<SessionsPort, 'endAllOf' | 'rewriteUser'>;
 };
 
 const PER_PAGE = 20;
@@ -68,6 +68,8 @@ export function createAdminService(deps: AdminDeps) {
       const { user } = found;
       if (user.role !== role) {
         await User.updateOne({ _id: user._id }, { $set: { role } });
+        // the user's open sessions carry the role: the next request of each sees the new one
+        await sessions.rewriteUser(userId, toAccountUser({ ...user.toObject(), role }));
         await audit.record({
           action: 'user.roleChanged',
           actor: { id: actor.id, email: actor.email },

@@ -1,8 +1,7 @@
 /** Admin pages for accounts, the audit log and undelivered e-mail: /admin/users, /admin/audit, /admin/mail. */
 import type { Connection } from 'mongoose';
 import { listFailedMail } from '../../platform/outbox';
-import { endSessionsOfUser } from '../../platform/session';
-import type { UserModel } from '../accounts';
+import { sessionsPortOn, type UserModel } from '../accounts';
 import type { AuditLog } from '../audit';
 import { adminRouter } from './admin.routes';
 import { createAdminService } from './admin.service';
@@ -15,7 +14,7 @@ export function createAdmin(deps: { connection: Connection; User: UserModel; aud
   const admin = createAdminService({
     User: deps.User,
     audit,
-    sessions: { endAllOf: (userId) => endSessionsOfUser(connection, userId) },
+    sessions: sessionsPortOn(connection),
   });
   const mail = { listFailed: () => listFailedMail(connection) };
   return { service: admin, router: adminRouter({ admin, audit, mail }) };

@@ -53,12 +53,14 @@ export function createIssuing(deps: IssuingDeps) {
 
   /** What the certificate will say, read now; undefined when the learner has not completed the course. */
   async function gatherFacts(userId: string): Promise<CertificateFacts | undefined> {
-    const [completion, user] = await Promise.all([
-      learning.CourseCompletion.findOne({ userId }).lean(),
+    // the completion first: most dashboards are of learners who have not completed, and need no more
+    const completion = await learning.CourseCompletion.findOne({ userId }).lean();
+    if (!completion) return undefined;
+    const [user, done] = await Promise.all([
       User.findById(userId, { name: 1, email: 1, language: 1 }).lean(),
+      learning.ModuleCompletion.find({ userId }, { moduleId: 1, moduleVersion: 1 }).lean(),
     ]);
-    if (!completion || !user) return undefined;
-    const done = await learning.ModuleCompletion.find({ userId }, { moduleId: 1, moduleVersion: 1 }).lean();
+    if (!user) return undefined;
     const modules = await Promise.all(
       completion.moduleIds.map(async (moduleId) => {
         // The titles of the versions the learner completed, not of whatever is published today.

@@ -44,7 +44,9 @@ describe('logging in', () => {
     expect(ids).toContain(sessionIdOf(after));
     expect(ids).not.toContain(sessionIdOf(before));
     const mine = sessions.find((s) => String(s._id) === sessionIdOf(after))!;
-    expect(mine.session.passport).toEqual({ user: user.id });
+    // the session carries the user (so a request reads the session alone), and their id beside it
+    expect(mine.session.passport).toEqual({ user: { id: user.id, email: user.email, name: 'Zoë Álvarez', role: 'learner', language: 'en' } });
+    expect(mine.userId).toBe(user.id);
     const page = await agent.get('/profile');
     expect(page.status).toBe(200);
     expect(decoded(page.text)).toContain('Welcome back, Zoë Álvarez.');
@@ -301,10 +303,25 @@ describe('logging out', () => {
 });
 
 describe('a deactivated user with a live session', () => {
-  it('when the account is deactivated while signed in, then the next request is anonymous', async () => {
+  it('when an admin deactivates the account while it is signed in, then its next request is anonymous', async () => {
     const user = await createUser(connection);
     const agent = agentFor(connection);
     await loginAs(agent, user);
+    const admin = await createUser(connection, { role: 'admin' });
+    const adminAgent = agentFor(connection);
+    await loginAs(adminAgent, admin);
+    const token = csrfFrom((await adminAgent.get('/admin/users')).text);
+    expect((await adminAgent.post(`/admin/users/${user.id}/deactivate`).type('form').send({ _csrf: token })).status).toBe(303);
+    expect((await agent.get('/profile')).status).toBe(302);
+  });
+
+  it('when a session signed in before sessions carried the user holds the id alone, then the user is read and a deactivation still counts', async () => {
+    const user = await createUser(connection);
+    const agent = agentFor(connection);
+    await loginAs(agent, user);
+    // the form sessions had until now: the id alone, and no userId beside the session
+    await connection.collection('sessions').updateMany({ userId: user.id }, { $set: { 'session.passport.user': user.id }, $unset: { userId: '' } });
+    expect((await agent.get('/profile')).status).toBe(200);
     await getUserModel(connection).updateOne({ _id: user.id }, { $set: { deactivatedAt: new Date() } });
     expect((await agent.get('/profile')).status).toBe(302);
   });

@@ -124,7 +124,7 @@ describe('using a reset link', () => {
     const phone = agentFor(connection);
     await loginAs(laptop, user);
     await loginAs(phone, user);
-    expect(await connection.collection('sessions').countDocuments({ 'session.passport.user': user.id })).toBe(2);
+    expect(await connection.collection('sessions').countDocuments({ userId: user.id })).toBe(2);
     const path = await requestLink(user.email);
     const browser = agentFor(connection);
     const form = await browser.get(path);
@@ -136,7 +136,7 @@ describe('using a reset link', () => {
 
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/login');
-    expect(await connection.collection('sessions').countDocuments({ 'session.passport.user': user.id })).toBe(0);
+    expect(await connection.collection('sessions').countDocuments({ userId: user.id })).toBe(0);
     expect((await laptop.get('/profile')).status).toBe(302);
     expect((await phone.get('/profile')).status).toBe(302);
     expect(await connection.collection('password_resets').countDocuments({ userId: new Types.ObjectId(user.id) })).toBe(0);

@@ -144,7 +144,7 @@ describe('changing the password', () => {
     expect(res.status).toBe(303);
     expect((await agent.get('/profile')).status).toBe(200);
     expect((await other.get('/profile')).status).toBe(302);
-    expect(await connection.collection('sessions').countDocuments({ 'session.passport.user': user.id })).toBe(1);
+    expect(await connection.collection('sessions').countDocuments({ userId: user.id })).toBe(1);
     await loginAs(agentFor(connection), { email: user.email, password: newPassword });
   });
 

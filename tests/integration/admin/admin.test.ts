@@ -193,7 +193,7 @@ describe('deactivating', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/admin/users');
     expect((await stored(user.id))!.deactivatedAt).toBeInstanceOf(Date);
-    expect(await connection.collection('sessions').countDocuments({ 'session.passport.user': user.id })).toBe(0);
+    expect(await connection.collection('sessions').countDocuments({ userId: user.id })).toBe(0);
     expect((await agent.get('/profile')).status).toBe(302);
     const again = agentFor(connection);
     const token = await csrfFor(again);
