@@ -5,8 +5,9 @@ import type { Role } from './platform/roles';
 declare global {
   namespace Express {
     /**
-     * What a signed-in request carries. The accounts feature loads it from the database on each
-     * request (the session holds the user's id alone), so a role change or a deactivation counts at once.
+     * What a signed-in request carries, as its session holds it (accounts/authentication.ts): every
+     * change to these fields is written into the user's sessions, so a role change or a deactivation
+     * counts on the next request.
      */
     interface User {
       id: string;
