@@ -57,8 +57,11 @@ export function createProgressService(deps: {
    * after each of the three (a lesson marked complete, a quiz passed, a worksheet finished).
    */
   async function checkModuleCompletion(userId: string, module: PublishedModule) {
+    // the driver's own find (every passing quiz and every lesson completed asks): string fields, nothing to cast
     const done = new Set(
-      (await models.LessonCompletion.find({ userId, moduleId: module.moduleId }, { lessonId: 1 }).lean()).map((l) => l.lessonId),
+      (await models.LessonCompletion.collection.find({ userId, moduleId: module.moduleId }, { projection: { _id: 0, lessonId: 1 } }).toArray()).map(
+        (l) => l.lessonId as string,
+      ),
     );
     const lessonIds = module.lessons.map((l) => l.id);
     if (!lessonIds.every((id) => done.has(id))) return;
