@@ -1,12 +1,10 @@
-import type { i18n as I18n } from 'i18next';
+
 import { Types } from 'mongoose';
 import { isDuplicateKey } from '../../platform/database';
-import type { Mailer } from '../../platform/mailer';
 import type { DiscussionModels, PostDoc, ThreadDoc } from './discussion.models';
 import type { DigestDoc, NotificationModels } from './notification.models';
-import { excerpt, type Links, unsubscribeParts } from './notifier';
-import type { Membership, People } from './ports';
-import type { PrefsService } from './prefs.service';
+import { excerpt, type MailingDeps, unsubscribeParts } from './notifier';
+import type { Membership } from './ports';
 
 const DAY = 24 * 3600_000;
 export const DIGEST_PERIODS = { daily: DAY, weekly: 7 * DAY } as const;
@@ -17,17 +15,13 @@ export const DIGEST_PERIODS = { daily: DAY, weekly: 7 * DAY } as const;
  * (`<userId>:<frequency>:<period number>`) is inserted before the e-mail is queued, so two servers
  * running the job at once send it once. Run by a timer in each server and by `npm run cli -- send-digests`.
  */
-export function createDigestJob(deps: {
-  discussion: DiscussionModels;
-  notifications: NotificationModels;
-  membership: Membership & { everyoneIn(cohortIds: string[]): Promise<Map<string, string[]>> };
-  people: People;
-  prefs: PrefsService;
-  mailer: Mailer;
-  i18n: I18n;
-  links: Links;
-  clock: () => Date;
-}) {
+export function createDigestJob(
+  deps: MailingDeps & {
+    discussion: DiscussionModels;
+    notifications: NotificationModels;
+    membership: Membership & { everyoneIn(cohortIds: string[]): Promise<Map<string, string[]>> };
+  },
+) {
   const { discussion, notifications, membership, people, prefs, mailer, i18n, links, clock } = deps;
 
   async function mail(userId: string, items: PostDoc[], threads: Map<string, ThreadDoc>, person: { name: string; email: string; language: 'en' | 'es' | 'fr' }) {

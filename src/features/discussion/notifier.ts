@@ -12,6 +12,16 @@ export const excerpt = (body: string, max = 600) => (body.length > max ? `${body
 
 export type Links = { baseUrl: string; tokens: UnsubscribeTokens };
 
+/** What both the notices and the digest need to write to a person: who, whether they want it, and how. */
+export type MailingDeps = {
+  people: People;
+  prefs: PrefsService;
+  mailer: Mailer;
+  i18n: I18n;
+  links: Links;
+  clock: () => Date;
+};
+
 /** An e-mail's unsubscribe link and headers (RFC 2369 and RFC 8058 one-click). */
 export function unsubscribeParts(links: Links, userId: string, kind: NoticeKind) {
   const url = `${links.baseUrl}/discussion/unsubscribe/${links.tokens.make(userId, kind)}`;
@@ -22,17 +32,7 @@ export function unsubscribeParts(links: Links, userId: string, kind: NoticeKind)
  * E-mails about new posts: replies to one's thread, mentions, announcements. Each is recorded as a
  * notice (`<postId>:<userId>`) before it is queued in the outbox, so one post e-mails a person at most once.
  */
-export function createNotifier(deps: {
-  models: NotificationModels;
-  membership: Membership;
-  people: People;
-  prefs: PrefsService;
-  mailer: Mailer;
-  i18n: I18n;
-  links: Links;
-  clock: () => Date;
-  onError: (err: unknown) => void;
-}) {
+export function createNotifier(deps: MailingDeps & { models: NotificationModels; membership: Membership; onError: (err: unknown) => void }) {
   const { models, membership, people, prefs, mailer, i18n, links, clock } = deps;
 
   async function send(to: Person, kind: NoticeKind, thread: ThreadDoc, post: PostDoc, writer: Person | undefined, cohortName: string) {
