@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { IN_CHUNK, inChunks } from '../../platform/database';
+import { inChunks } from '../../platform/database';
 import type { Language } from '../../platform/i18n';
 import type { UserModel } from '../accounts';
 import type { CertificateRecord, CertificateRecordsReader } from '../certificates';
@@ -138,16 +138,23 @@ export async function collectLearnerRows(sources: RowSources, cohortId: string, 
   return rowsOf(sources, await membersOf(sources, cohortId), modules);
 }
 
+/*
+ * The export's chunk is smaller than a page's: a chunk's records wait in memory until its last query
+ * answers, long enough for V8 to move them to the old generation, which then grows. 100 learners a
+ * chunk took the same time as 250 and, measured on 50,000 rows, about half the resident growth.
+ */
+const EXPORT_CHUNK = 100;
+
 /**
  * Every learner of the cohort with their figures, in user-id order, a chunk of learners at a time:
  * only one chunk's members and records are in memory at once (the CSV export streams them as they
- * come), so a cohort of 50,000 costs the memory of IN_CHUNK learners.
+ * come), so a cohort of 50,000 costs the memory of EXPORT_CHUNK learners.
  */
 export async function* learnerRows(sources: RowSources, cohortId: string, modules: readonly ModuleShape[]): AsyncGenerator<LearnerRow> {
   let chunk: Member[] = [];
-  for await (const member of sources.members.inUserOrder(cohortId, IN_CHUNK)) {
+  for await (const member of sources.members.inUserOrder(cohortId, EXPORT_CHUNK)) {
     chunk.push(member);
-    if (chunk.length === IN_CHUNK) {
+    if (chunk.length === EXPORT_CHUNK) {
       yield* await rowsOf(sources, chunk, modules);
       chunk = [];
     }
