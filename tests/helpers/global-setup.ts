@@ -1,8 +1,32 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startLocalDatabase } from '../../src/platform/database';
 
-export const testDataDir = () => path.resolve(process.env.TEST_DATA_DIR ?? '.test-data');
+const RAM_DISK = '/dev/shm';
+const RAM_DISK_ROOM = 2 * 1024 ** 3;
+
+/**
+ * Where the test database server keeps its files: TEST_DATA_DIR if set; else a folder for this
+ * checkout on the RAM disk (Linux's /dev/shm) when it has room; else .test-data. SQLite syncs each
+ * commit to the disk, which tests never need (a killed server's writes survive in the page cache
+ * either way): on the RAM disk a fresh test database is ready in half the time and small writes
+ * take a third less (measured on a 2-core machine).
+ */
+export function testDataDir(): string {
+  if (process.env.TEST_DATA_DIR) return path.resolve(process.env.TEST_DATA_DIR);
+  const checkout = crypto.createHash('sha256').update(path.resolve(__dirname, '../..')).digest('hex').slice(0, 12);
+  const onRamDisk = path.join(RAM_DISK, `sdg-learn-test-${checkout}`);
+  // a run already there (or one that left its server there) decides for the runs that follow
+  if (fs.existsSync(onRamDisk)) return onRamDisk;
+  try {
+    const { bavail, bsize } = fs.statfsSync(RAM_DISK);
+    if (bavail * bsize >= RAM_DISK_ROOM) return onRamDisk;
+  } catch {
+    // no RAM disk here (macOS, Windows)
+  }
+  return path.resolve('.test-data');
+}
 export const runsDir = () => path.join(testDataDir(), 'runs');
 
 /**

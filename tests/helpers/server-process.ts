@@ -74,7 +74,7 @@ export async function startServerProcess(
       child.kill('SIGKILL');
       throw new Error(`the server did not become ready (exit ${child.exitCode}):\n${out}`);
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 50));
   }
   return {
     port,

@@ -103,8 +103,11 @@ describe('lookups by _id on the local FerretDB', () => {
       const things = connection.collection<{ _id: string; key: string; pad: string }>('things');
       const docs = Array.from({ length: 8000 }, (_, i) => ({ _id: `id-${i}`, key: `key-${i}`, pad: 'x'.repeat(400) }));
       for (let i = 0; i < docs.length; i += 2000) await things.insertMany(docs.slice(i, i + 2000));
-      // the local database program adds the usable _id index within its 2-second pass
-      await new Promise((r) => setTimeout(r, 2500));
+      // wait until the _id index serves the lookup (immediate with our patch; the first local
+      // database program added it in a pass every 2 s, which this test used to sleep through)
+      const servedByIdIndex = async () =>
+        /USING INDEX \S+__id_/.test(JSON.stringify((await things.find({ _id: 'id-7777' }).explain()).queryPlanner));
+      expect(await until(servedByIdIndex, 5000)).toBe(true);
       const time = async (f: () => Promise<unknown>) => {
         const start = performance.now();
         for (let i = 0; i < 20; i++) await f();

@@ -24,7 +24,7 @@ async function waitReady(port: number, timeoutMs: number) {
         .on('error', () => resolve(false));
     });
     if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('server did not become ready');
 }
