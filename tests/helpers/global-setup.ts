@@ -17,13 +17,16 @@ export function testDataDir(): string {
   if (process.env.TEST_DATA_DIR) return path.resolve(process.env.TEST_DATA_DIR);
   const checkout = crypto.createHash('sha256').update(path.resolve(__dirname, '../..')).digest('hex').slice(0, 12);
   const onRamDisk = path.join(RAM_DISK, `sdg-learn-test-${checkout}`);
-  // a run already there (or one that left its server there) decides for the runs that follow
-  if (fs.existsSync(onRamDisk)) return onRamDisk;
   try {
+    // a run already there (or one that left its server there) decides for the runs that follow
+    if (fs.existsSync(onRamDisk)) {
+      fs.accessSync(onRamDisk, fs.constants.W_OK);
+      return onRamDisk;
+    }
     const { bavail, bsize } = fs.statfsSync(RAM_DISK);
     if (bavail * bsize >= RAM_DISK_ROOM) return onRamDisk;
   } catch {
-    // no RAM disk here (macOS, Windows)
+    // no RAM disk here (macOS, Windows), or another user's folder
   }
   return path.resolve('.test-data');
 }
