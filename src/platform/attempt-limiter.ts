@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import type { Connection } from 'mongoose';
 import { insertOnce } from './database';
@@ -34,13 +33,6 @@ export type Claim = { allowed: boolean; release(): Promise<void> };
 export type AttemptLimiter = {
   /** takes a slot under every limit, or none at all when any limit is used up */
   take(limits: readonly Limit[]): Promise<Claim>;
-  /**
-   * A coarse cap where being exact matters less than being cheap: the request is inserted first,
-   * then the attempts in the window are counted, its own included. Each request sees at least every
-   * attempt that was inserted before its own, so no more than `max` are ever let through; refused
-   * ones are removed again, so they do not keep the window full.
-   */
-  admit(limit: Limit): Promise<boolean>;
   /** forgets a key's attempts, e.g. an e-mail's failures after it logs in */
   forget(key: string): Promise<void>;
 };
@@ -83,15 +75,6 @@ export function createAttemptLimiter(connection: Connection, clock: () => Date =
         taken.push(id);
       }
       return { allowed: true, release: () => releaseAll(taken) };
-    },
-    async admit(limit) {
-      const now = clock();
-      const _id = `${limit.key}@${now.getTime()}:${crypto.randomBytes(6).toString('hex')}`;
-      await attempts().insertOne({ _id, key: limit.key, at: now, expiresAt: new Date(now.getTime() + limit.windowMs) });
-      const count = await attempts().countDocuments({ key: limit.key, at: { $gt: new Date(now.getTime() - limit.windowMs) } }, { limit: limit.max + 1 });
-      if (count <= limit.max) return true;
-      await attempts().deleteOne({ _id });
-      return false;
     },
     async forget(key) {
       await attempts().deleteMany({ key });
