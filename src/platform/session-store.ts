@@ -31,6 +31,14 @@ function userIdOf(session: Record<string, unknown>): string | undefined {
  *    the ended session.
  */
 export class SessionStore extends MongoStore {
+  // how long a session without a cookie expiry lives, as connect-mongo's own write gives it (ttl)
+  private readonly ttlMs: number;
+
+  constructor(options: ConstructorParameters<typeof MongoStore>[0]) {
+    super(options);
+    this.ttlMs = (options.ttl ?? 14 * 24 * 3600) * 1000;
+  }
+
   override createSession(req: Request, data: SessionData): Session & SessionData {
     const keys = Object.keys(data);
     const session = super.createSession(req, data);
@@ -50,7 +58,7 @@ export class SessionStore extends MongoStore {
       if (key === 'lastModified') continue;
       fields[key] = key === 'cookie' ? (session.cookie as unknown as { toJSON(): object }).toJSON() : value;
     }
-    const expires = session.cookie.expires ? new Date(session.cookie.expires) : new Date(Date.now() + (session.cookie.maxAge ?? 0));
+    const expires = session.cookie.expires ? new Date(session.cookie.expires) : new Date(Date.now() + this.ttlMs);
     const loaded = (session as unknown as Record<symbol, string[] | undefined>)[LOADED_KEYS];
     if (!loaded) {
       const userId = userIdOf(fields);

@@ -1,8 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import type { Document } from 'mongodb';
-import { Types } from 'mongoose';
 import type { Connection } from 'mongoose';
-import { createCohort } from '../../helpers/cohorts';
+import { createCohort, enrolDirectly } from '../../helpers/cohorts';
 import { connectTestDatabase, seedCourse } from '../../helpers/database';
 import { type SignedIn, signedInAgent } from '../../helpers/learner';
 
@@ -24,19 +23,15 @@ beforeAll(async () => {
   await seedCourse(connection);
   trainer = await signedInAgent(connection, { role: 'trainer' });
   cohortId = (await createCohort(trainer.agent, { name: 'A large cohort', language: 'en' })).id;
-  const users: Document[] = [];
-  for (let i = 0; i < SIZE; i++) {
-    const _id = new Types.ObjectId();
-    const email = `learner-${String(i).padStart(4, '0')}@example.org`;
-    inIdOrder.push(email);
-    users.push({ _id, email, name: `Learner ${i}`, passwordHash: 'not-a-hash', role: 'learner', language: 'fr', createdAt: new Date() });
-  }
-  await connection.collection('users').insertMany(users);
   // enrolled in an order that is not the user-id order: the export still comes out in user-id order
-  const members = users
-    .map((u, i) => ({ _id: `${cohortId}:${u._id}`, cohortId, userId: String(u._id), enrolledAt: new Date(Date.UTC(2026, 0, 1 + (i % 28))), via: 'list' }))
-    .sort((a, b) => (a.enrolledAt.getTime() - b.enrolledAt.getTime()) || (a._id < b._id ? 1 : -1));
-  await connection.collection('cohort_members').insertMany(members as never[]);
+  const users = await enrolDirectly(
+    connection,
+    cohortId,
+    SIZE,
+    (i) => ({ email: `learner-${String(i).padStart(4, '0')}@example.org`, name: `Learner ${i}`, language: 'fr', enrolledAt: new Date(Date.UTC(2026, 0, 1 + (i % 28))) }),
+    (a, b) => a % 28 - (b % 28) || b - a,
+  );
+  inIdOrder.push(...users.map((u) => u.email));
 });
 afterAll(async () => {
   await connection.close();

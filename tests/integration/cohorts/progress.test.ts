@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
-import { type Connection, Types } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { createContentService, type PublishedModule } from '../../../src/features/content';
 import { csrfFrom, decoded } from '../../helpers/build-app';
-import { completeLesson, createCohort, figure, joinWith, matrixCells, takeQuiz } from '../../helpers/cohorts';
+import { completeLesson, createCohort, enrolDirectly, figure, joinWith, matrixCells, takeQuiz } from '../../helpers/cohorts';
 import { connectTestDatabase, seedCourse } from '../../helpers/database';
 import { type SignedIn, signedInAgent } from '../../helpers/learner';
 
@@ -212,20 +212,7 @@ describe('queries per page', () => {
 describe('a cohort larger than one chunk of learners', () => {
   it('when a cohort has more than 1,000 learners, then each collection is read a chunk of learners at a time and only its learners are counted', async () => {
     const big = await createCohort(trainer.agent, { name: 'Big cohort' });
-    const users = Array.from({ length: 1001 }, (_, i) => ({
-      _id: new Types.ObjectId(),
-      email: `big-${i}-${big.id}@example.org`,
-      name: `Big ${String(i).padStart(4, '0')}`,
-      role: 'learner',
-      language: 'en',
-      passwordHash: 'x',
-      createdAt: new Date(),
-      updatedAt: new Date(),
-    }));
-    await connection.collection('users').insertMany(users);
-    await connection
-      .collection('cohort_members')
-      .insertMany(users.map((u) => ({ _id: `${big.id}:${u._id}`, cohortId: big.id, userId: String(u._id), enrolledAt: new Date(), via: 'list' })) as never[]);
+    const users = await enrolDirectly(connection, big.id, 1001, (i) => ({ email: `big-${i}-${big.id}@example.org`, name: `Big ${String(i).padStart(4, '0')}` }));
     const last = String(users[1000]!._id);
     const lessons = lessonsOf('reporting').slice(0, 2);
     await connection

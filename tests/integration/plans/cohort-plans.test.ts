@@ -1,9 +1,9 @@
 import type { Document } from 'mongodb';
-import { type Connection, Types } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { createContentService, type PublishedModule } from '../../../src/features/content';
 import { IN_CHUNK } from '../../../src/platform/database';
 import { decoded } from '../../helpers/build-app';
-import { createCohort, figure, joinWith } from '../../helpers/cohorts';
+import { createCohort, enrolDirectly, figure, joinWith } from '../../helpers/cohorts';
 import { connectTestDatabase, seedCourse } from '../../helpers/database';
 import { type SignedIn, signedInAgent } from '../../helpers/learner';
 import { answersFilling, postForm, saveWorksheet } from '../../helpers/worksheets';
@@ -104,21 +104,11 @@ describe('queries of the list of plans', () => {
 
   /** Adds learners to the cohort as the database holds them, each with a shared plan and a finished worksheet. */
   async function addLearners(cohortId: string, count: number, from: number) {
-    const users = Array.from({ length: count }, (_, i) => ({
-      _id: new Types.ObjectId(),
+    const users = await enrolDirectly(connection, cohortId, count, (i) => ({
       email: `plan-${from + i}-${cohortId}@example.org`,
       name: `Learner ${String(from + i).padStart(3, '0')}`,
-      role: 'learner',
-      language: 'en',
-      passwordHash: 'x',
-      createdAt: new Date(),
-      updatedAt: new Date(),
     }));
-    await connection.collection('users').insertMany(users);
     const ids = users.map((u) => String(u._id));
-    await connection
-      .collection('cohort_members')
-      .insertMany(ids.map((userId) => ({ _id: `${cohortId}:${userId}`, cohortId, userId, enrolledAt: new Date(), via: 'list' })) as never[]);
     await connection.collection('plan_shares').insertMany(ids.map((userId) => ({ userId, shared: true, createdAt: new Date() })));
     await connection
       .collection('worksheet_revisions')
