@@ -30,11 +30,14 @@ export async function benchDatabase(name: string) {
   };
 }
 
+/** The session secret of the benchmarks' servers (in this process or their own). */
+export const BENCH_SESSION_SECRET = 'bench-secret-bench-secret-bench-secret';
+
 /** The real app on an ephemeral loopback port. */
 export async function benchServer(connection: Connection) {
   // behind one trusted proxy: a benchmark stands for many learners, so it may say which address each
   // request comes from (X-Forwarded-For) and per-address limits count them apart, as in production
-  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'bench-secret-bench-secret', TRUST_PROXY: 'true' });
+  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: BENCH_SESSION_SECRET, TRUST_PROXY: 'true' });
   const app = createApp({ config, connection, logger: createLogger('silent') });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -153,7 +156,7 @@ export async function spawnServer(connection: Connection) {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       TRUST_PROXY: 'true',
-      SESSION_SECRET: 'bench-secret-bench-secret-bench-secret',
+      SESSION_SECRET: BENCH_SESSION_SECRET,
       DATA_DIR: path.resolve('.bench-data', 'app'),
     },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -10,9 +10,10 @@ import autocannon from 'autocannon';
 import { Types } from 'mongoose';
 import { accountsServiceFor } from '../src/features/accounts';
 import { createContentService } from '../src/features/content';
+import { createAttemptTokens } from '../src/features/learning';
 import { loadConfig } from '../src/config';
 import { modulesDir } from '../src/platform/paths';
-import { benchDatabase, benchServer, cpuSeconds, ratio, spawnServer } from './helpers';
+import { BENCH_SESSION_SECRET, benchDatabase, benchServer, cpuSeconds, ratio, spawnServer } from './helpers';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 10;
@@ -46,15 +47,18 @@ async function main() {
   const userId = created.user.id;
 
   // Enough open attempts that every request grades a fresh one (answers half right, half wrong).
+  // Each form carries its attempt's signed copy, as the quiz page renders it for a browser.
+  const tokens = createAttemptTokens(BENCH_SESSION_SECRET);
   const total = Number(process.env.BENCH_ATTEMPTS ?? 8000);
   const bodies: string[] = [];
   const attempts = [];
   for (let n = 1; n <= total; n++) {
     const questions = module.quiz.questions.slice(0, module.quiz.questionsPerAttempt);
     const _id = new Types.ObjectId();
-    attempts.push({ _id, userId, moduleId: module.moduleId, moduleVersion: module.version, number: n, startedAt: new Date(),
-      questions: questions.map((q) => ({ questionId: q.id, optionIds: q.options.map((o) => o.id) })) });
-    const params = new URLSearchParams({ attemptId: String(_id) });
+    const attempt = { _id, userId, moduleId: module.moduleId, moduleVersion: module.version, number: n,
+      questions: questions.map((q) => ({ questionId: q.id, optionIds: q.options.map((o) => o.id) })) };
+    attempts.push({ ...attempt, startedAt: new Date() });
+    const params = new URLSearchParams({ attemptId: String(_id), attemptToken: tokens.make(attempt) });
     for (const q of questions) {
       const pick = n % 2 === 0 ? q.options.filter((o) => o.correct) : [q.options.find((o) => !o.correct)!];
       for (const o of pick) params.append(`q.${q.id}`, o.id);

@@ -146,6 +146,7 @@ export function createApp(deps: AppDeps): Express {
     // a module's completion may require its worksheet finished: learning reads plans' records for it
     worksheets: planRecordsOn(connection),
     activity,
+    secret: config.sessionSecret,
   });
 
   app.set('trust proxy', config.trustProxy ? 1 : false);

@@ -9,6 +9,13 @@ export function attemptIdFrom(html: string): string {
   return m[1];
 }
 
+/** Reads the signed copy of the attempt a quiz form carries (sent back as a browser would). */
+export function attemptTokenFrom(html: string): string {
+  const m = /name="attemptToken" value="([\w.-]+)"/.exec(html);
+  if (!m?.[1]) throw new Error('no attemptToken in the page');
+  return m[1];
+}
+
 /**
  * Builds a form body answering an attempt, reading the bank on the server side as a test may:
  * `right` questions answered correctly, the rest wrongly.

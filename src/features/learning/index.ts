@@ -3,6 +3,7 @@ import type { ActivityObserver } from '../../platform/activity';
 import type { AuditLog } from '../audit';
 import type { ContentService } from '../content';
 import { type AttemptGrants, createAttemptGrants } from './attempt-grants';
+import { createAttemptTokens } from './attempt-token';
 import { type DashboardExtras, learningController } from './learning.controller';
 import { learningPageExtras } from './page-extras';
 import type { LearningEvents } from './learning.events';
@@ -14,6 +15,7 @@ import { createQuizService } from './quiz.service';
 
 export type { DashboardExtras } from './learning.controller';
 export { type AttemptGrants, MAX_EXTRA_PER_GRANT } from './attempt-grants';
+export { createAttemptTokens } from './attempt-token';
 export { createLearningEvents, type CourseCompleted, type LearningEvents } from './learning.events';
 export { learningModels, type LearningModels } from './learning.model';
 export type { ProgressService, ModuleProgress, ModuleStatus } from './progress.service';
@@ -56,12 +58,14 @@ export function createLearning(deps: {
   worksheets: FinishedWorksheetsReader;
   /** told what learners do (xAPI statements, LMS grade passback) */
   activity?: ActivityObserver;
+  /** the session secret: the quiz form's attempt is signed with a key derived from it */
+  secret: string;
 }) {
   const { activity } = deps;
   const models = learningModels(deps.connection);
   const progress = createProgressService({ models, content: deps.content, events: deps.events, worksheets: deps.worksheets, activity });
   const grants = deps.grants ?? createAttemptGrants({ models, audit: deps.audit });
-  const quizzes = createQuizService({ models, content: deps.content, progress, grants, activity });
+  const quizzes = createQuizService({ models, content: deps.content, progress, grants, activity, tokens: createAttemptTokens(deps.secret) });
   const controller = learningController({
     content: deps.content,
     progress,

@@ -6,7 +6,7 @@ import { currentLanguage, type Language } from '../../platform/i18n';
 import type { ContentService, PublishedModule, Question } from '../content';
 import type { ModuleProgress, ProgressService } from './progress.service';
 import { type Answers, NoAttemptsLeftError, type QuizService } from './quiz.service';
-import type { QuizAttemptDoc } from './learning.model';
+import type { GradableAttempt } from './attempt-token';
 import { courseSteps, type LastLesson, nextStepView, resumeLessonId } from './next-step';
 
 function param(req: Request, name: string): string {
@@ -95,7 +95,7 @@ export function learningController(deps: {
     return module;
   }
 
-  function quizView(attempt: QuizAttemptDoc, lng: Language, bank: Map<string, Question>) {
+  function quizView(attempt: GradableAttempt, lng: Language, bank: Map<string, Question>) {
     return attempt.questions.map((d, i) => {
       const q = bank.get(d.questionId)!;
       const byId = new Map(q.options.map((o) => [o.id, o]));
@@ -110,14 +110,14 @@ export function learningController(deps: {
     });
   }
 
-  async function renderQuiz(req: Request, res: Response, module: PublishedModule, attempt: QuizAttemptDoc, extra: object = {}) {
+  async function renderQuiz(req: Request, res: Response, module: PublishedModule, attempt: GradableAttempt, extra: object = {}) {
     const lng = currentLanguage(req);
     const { byId } = await quizzes.bankFor(attempt);
     res.render('learning/quiz', {
       title: 'learning:quiz.title',
       pageTitle: module.title[lng],
       module: { id: module.moduleId, title: module.title[lng], href: `/modules/${module.moduleId}` },
-      attempt: { id: String(attempt._id), number: attempt.number },
+      attempt: { id: String(attempt._id), number: attempt.number, token: quizzes.tokenFor(attempt) },
       passPercent: module.quiz.passPercent,
       attemptsLeft: await quizzes.attemptsLeft(userId(req), module),
       questions: quizView(attempt, lng, byId),
@@ -179,7 +179,8 @@ export function learningController(deps: {
       const attemptId = (req.body as Record<string, unknown> | undefined)?.attemptId;
       if (typeof attemptId !== 'string') throw new BadRequestError('learning:quiz.invalidAnswer');
       const answers = readAnswers(req.body);
-      const outcome = await quizzes.submit(userId(req), module.moduleId, attemptId, answers);
+      const token = (req.body as Record<string, unknown>).attemptToken;
+      const outcome = await quizzes.submit(userId(req), module.moduleId, attemptId, answers, token);
       if (!outcome.ok) {
         res.status(422);
         await renderQuiz(req, res, module, outcome.attempt, { chosen: answers, unanswered: outcome.unanswered });

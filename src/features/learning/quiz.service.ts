@@ -5,6 +5,7 @@ import { isDuplicateKey } from '../../platform/database';
 import { AppError, BadRequestError, ConflictError, NotFoundError } from '../../platform/errors';
 import type { ContentService, PublishedModule, Question } from '../content';
 import type { AttemptGrants } from './attempt-grants';
+import type { AttemptTokens, GradableAttempt } from './attempt-token';
 import type { DrawnQuestion, LearningModels, QuizAttemptDoc, QuizGradeDoc } from './learning.model';
 import type { ProgressService } from './progress.service';
 
@@ -19,7 +20,7 @@ export type Answers = Record<string, string[]>;
 
 export type SubmitOutcome =
   | { ok: true; attemptId: string; passed: boolean; scorePercent: number }
-  | { ok: false; unanswered: string[]; attempt: QuizAttemptDoc };
+  | { ok: false; unanswered: string[]; attempt: GradableAttempt };
 
 function shuffle<T>(items: T[], randomInt: (max: number) => number): T[] {
   const a = [...items];
@@ -35,11 +36,13 @@ export function createQuizService(deps: {
   content: ContentService;
   progress: ProgressService;
   grants: AttemptGrants;
+  /** the quiz form's signed copy of its attempt, which spares reading the attempt on submission */
+  tokens: AttemptTokens;
   randomInt?: (max: number) => number;
   clock?: () => Date;
   activity?: ActivityObserver;
 }) {
-  const { models, content, progress, grants } = deps;
+  const { models, content, progress, grants, tokens } = deps;
   const randomInt = deps.randomInt ?? ((max: number) => crypto.randomInt(max));
   const clock = deps.clock ?? (() => new Date());
   const activity = deps.activity ?? noActivity;
@@ -112,16 +115,17 @@ export function createQuizService(deps: {
     return Math.max(0, allowed - used);
   }
 
-  async function findOwnAttempt(userId: string, moduleId: string, attemptId: string): Promise<QuizAttemptDoc> {
+  async function findOwnAttempt(userId: string, moduleId: string, attemptId: string, token?: unknown): Promise<GradableAttempt> {
     if (!Types.ObjectId.isValid(attemptId)) throw new NotFoundError();
     // the driver's own find: on every submission, mongoose's query building cost a tenth of a millisecond
-    const attempt = (await models.QuizAttempt.collection.findOne({ _id: new Types.ObjectId(attemptId) })) as QuizAttemptDoc | null;
+    const attempt =
+      tokens.read(token, attemptId) ?? ((await models.QuizAttempt.collection.findOne({ _id: new Types.ObjectId(attemptId) })) as QuizAttemptDoc | null);
     // Someone else's attempt is "not found", not "forbidden": it reveals nothing about it.
     if (!attempt || attempt.userId !== userId || attempt.moduleId !== moduleId) throw new NotFoundError();
     return attempt;
   }
 
-  async function bankFor(attempt: QuizAttemptDoc): Promise<{ module: PublishedModule; byId: Map<string, Question> }> {
+  async function bankFor(attempt: Pick<GradableAttempt, 'moduleId' | 'moduleVersion'>): Promise<{ module: PublishedModule; byId: Map<string, Question> }> {
     const module = await content.getVersion(attempt.moduleId, attempt.moduleVersion);
     if (!module) throw new NotFoundError();
     return { module, byId: new Map(module.quiz.questions.map((q) => [q.id, q])) };
@@ -131,9 +135,10 @@ export function createQuizService(deps: {
    * Grades an attempt on the server. Refuses (and changes nothing) for answers to questions not in
    * the attempt, options that are not the question's, a closed attempt or someone else's attempt.
    * The grade's _id is the attempt's, so a double submission counts once (duplicate primary key).
+   * `token` is the form's signed attempt (attempt-token.ts): when genuine, the attempt is not read.
    */
-  async function submit(userId: string, moduleId: string, attemptId: string, answers: Answers): Promise<SubmitOutcome> {
-    const attempt = await findOwnAttempt(userId, moduleId, attemptId);
+  async function submit(userId: string, moduleId: string, attemptId: string, answers: Answers, token?: unknown): Promise<SubmitOutcome> {
+    const attempt = await findOwnAttempt(userId, moduleId, attemptId, token);
     const { module, byId } = await bankFor(attempt);
     const drawn = new Map(attempt.questions.map((q) => [q.questionId, q]));
     // A graded attempt answers "already graded" whatever was sent this time. The happy path learns
@@ -223,7 +228,7 @@ export function createQuizService(deps: {
     return attempts.map((a) => ({ attempt: a, grade: gradeOf.get(String(a._id)) }));
   }
 
-  return { startOrResume, attemptsLeft, submit, result, history, bankFor };
+  return { startOrResume, attemptsLeft, submit, result, history, bankFor, tokenFor: tokens.make };
 }
 
 export type QuizService = ReturnType<typeof createQuizService>;

@@ -5,7 +5,7 @@ import { buildApp, decoded } from '../../helpers/build-app';
 import { connectTestDatabase, seedCourse } from '../../helpers/database';
 import { signedInAgent } from '../../helpers/learner';
 import { modulePackageSpec, toFiles } from '../../helpers/module-package';
-import { answersFor, attemptIdFrom, formBody } from '../../helpers/quiz';
+import { answersFor, attemptIdFrom, attemptTokenFrom, formBody } from '../../helpers/quiz';
 
 let connection: Connection;
 const grades = () => connection.collection('quiz_grades');
@@ -31,7 +31,8 @@ async function submit(learner: Awaited<ReturnType<typeof startQuiz>>, body: Reco
   return learner.agent
     .post(`/modules/${moduleId}/quiz`)
     .type('form')
-    .send(formBody({ ...body, _csrf: token }));
+    // every hidden field of the page goes back, as a browser sends them; a body may override the attempt's token
+    .send(formBody({ attemptToken: attemptTokenFrom(learner.page.text), ...body, _csrf: token }));
 }
 
 describe('drawing an attempt', () => {
