@@ -57,6 +57,24 @@ it('when a session is created, then it is stored whole with the user id beside i
   expect(stored!.session.passport).toEqual({ user: userOf('u-created') });
 });
 
+it('when a stored session has expired but is not purged yet, then it is not loaded; one that has not expired is, by its id alone', async () => {
+  await signedIn('s-expired', 'u-expired');
+  await signedIn('s-current', 'u-current');
+  await sessions().updateOne({ _id: 's-expired' }, { $set: { expires: new Date(Date.now() - 1000) } });
+  expect(await load('s-expired')).toBeUndefined();
+  const sent: Record<string, unknown>[] = [];
+  const listener = (e: { commandName: string; command: Record<string, unknown> }) => {
+    if (e.commandName === 'find' && e.command.find === SESSION_COLLECTION) sent.push(e.command.filter as Record<string, unknown>);
+  };
+  connection.getClient().on('commandStarted', listener);
+  const current = await load('s-current');
+  connection.getClient().off('commandStarted', listener);
+  expect((current as unknown as { passport: unknown }).passport).toEqual({ user: userOf('u-current') });
+  expect((current as unknown as { lastModified: unknown }).lastModified).toBeInstanceOf(Date);
+  expect(sent).toEqual([{ _id: 's-current' }]);
+  expect(await load('s-never-stored')).toBeUndefined();
+});
+
 it('when a request loaded its session before the role changed and saves a flash after, then the new role stays', async () => {
   await signedIn('s-role', 'u-role');
   const session = (await load('s-role'))!;
