@@ -27,6 +27,7 @@ import { errorHandler, notFoundHandler } from './platform/error-handler';
 import { plainCookies } from './platform/cookies';
 import { requireDatabase } from './platform/database';
 import { redactUrl } from './platform/log-redaction';
+import { byPrefix } from './platform/route-prefix';
 import { flashMessages } from './platform/flash';
 import { healthRouter } from './platform/health';
 import { createI18n, i18nHandler, rememberLanguageChoice } from './platform/i18n';
@@ -192,34 +193,34 @@ export function createApp(deps: AppDeps): Express {
   app.use(csrf.exposeToken);
   app.use(viewLocals);
   // the unsubscribe link's signed token is its own proof (and mail clients' one-click POST has no CSRF token)
-  app.use(discussion.unsubscribeRouter);
+  app.use(byPrefix(discussion.unsubscribeRouter));
   const lti = createLti({ connection, accounts: accounts.service, content, baseUrl: config.baseUrl, secureCookies: config.secureCookies });
-  app.use(lti.protocolRouter); // signed by the LMS, not by our CSRF token
+  app.use(byPrefix(lti.protocolRouter)); // signed by the LMS, not by our CSRF token
   app.use(csrf.protect);
 
   app.use(homeRouter({ content, learnerExtras: learning.homeExtras }));
-  app.use(accounts.router);
-  app.use(createAdmin({ connection, User, audit }).router);
-  app.use(createAdminContent({ content, audit, verifyCsrf: csrf.verifyParsedForm }).router);
-  app.use(offlineRouter());
-  app.use(handbooks.router);
+  app.use(byPrefix(accounts.router));
+  app.use(byPrefix(createAdmin({ connection, User, audit }).router));
+  app.use(byPrefix(createAdminContent({ content, audit, verifyCsrf: csrf.verifyParsedForm }).router));
+  app.use(byPrefix(offlineRouter()));
+  app.use(byPrefix(handbooks.router));
   app.use(
-    contentRouter(content, {
+    byPrefix(contentRouter(content, {
       baseUrl: config.baseUrl,
       extras: {
         module: async (req, m) => ({ ...(await handbooks.moduleExtras(req, m)), ...(await learning.moduleExtras(req, m)) }),
         lesson: async (req, m, lessonId) => ({ ...(await learning.lessonExtras(req, m, lessonId)), ...(await discussion.lessonExtras(req, m, lessonId)) }),
       },
-    }),
+    })),
   );
-  app.use(learning.router(requireRight('learn')));
-  app.use(certificates.router);
-  app.use(plans.router);
-  app.use(cohorts.router);
-  app.use(cohortReports.router);
-  app.use(discussion.router);
-  app.use(xapi.router);
-  app.use(lti.router);
+  app.use(byPrefix(learning.router(requireRight('learn'))));
+  app.use(byPrefix(certificates.router));
+  app.use(byPrefix(plans.router));
+  app.use(byPrefix(cohorts.router));
+  app.use(byPrefix(cohortReports.router));
+  app.use(byPrefix(discussion.router));
+  app.use(byPrefix(xapi.router));
+  app.use(lti.router.map(byPrefix));
   for (const router of deps.extraRouters ?? []) app.use(router);
 
   app.use(notFoundHandler);
