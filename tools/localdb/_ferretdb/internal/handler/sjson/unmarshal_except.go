@@ -35,6 +35,15 @@ func UnmarshalExcept(data []byte, exclude []string) (*types.Document, error) {
 		return Unmarshal(data)
 	}
 
+	if doc, ok := fastUnmarshal(data, exclude); ok {
+		return doc, nil
+	}
+
+	return unmarshalExceptOriginal(data, exclude)
+}
+
+// unmarshalExceptOriginal is UnmarshalExcept by encoding/json, for what fastUnmarshal leaves.
+func unmarshalExceptOriginal(data []byte, exclude []string) (*types.Document, error) {
 	var v map[string]json.RawMessage
 	if err := json.Unmarshal(data, &v); err != nil {
 		return nil, lazyerrors.Error(err)
