@@ -49,7 +49,7 @@ async function main() {
   // Enough open attempts that every request grades a fresh one (answers half right, half wrong).
   // Each form carries its attempt's signed copy, as the quiz page renders it for a browser.
   const tokens = createAttemptTokens(BENCH_SESSION_SECRET);
-  const total = Number(process.env.BENCH_ATTEMPTS ?? 8000);
+  const total = Number(process.env.BENCH_ATTEMPTS ?? 20000);
   const bodies: string[] = [];
   const attempts = [];
   for (let n = 1; n <= total; n++) {
