@@ -25,10 +25,19 @@ export function viewLocals(req: Request, res: Response, next: NextFunction) {
   res.locals.user = req.user;
   /** whether the signed-in user's role holds a right (roles.ts), to show only links they may follow */
   res.locals.can = (right: Right) => can(req.user?.role, right);
-  res.locals.languageLinks = LANGUAGES.map((code) => ({
-    code,
-    href: languageLink(req, code),
-    current: code === lng,
-  }));
+  // built when a view reads them: a redirect or a JSON answer never does, and each link parses the query
+  let links: { code: string; href: string; current: boolean }[] | undefined;
+  Object.defineProperty(res.locals, 'languageLinks', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      links ??= LANGUAGES.map((code) => ({ code, href: languageLink(req, code), current: code === lng }));
+      return links;
+    },
+    // an error page sets its own (links to the home page)
+    set: (value: typeof links) => {
+      links = value;
+    },
+  });
   next();
 }

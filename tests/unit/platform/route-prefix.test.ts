@@ -82,7 +82,7 @@ describe('a feature router mounted by prefix', () => {
   it('when a request cannot match any of its routes, then none of them is tried', async () => {
     const router = featureRouter();
     const tried: string[] = [];
-    for (const layer of router.stack as { match: (p: string) => boolean }[]) {
+    for (const layer of router.stack as unknown as { match: (p: string) => boolean }[]) {
       const match = layer.match.bind(layer);
       layer.match = (p: string) => {
         tried.push(p);
