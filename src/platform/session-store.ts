@@ -1,6 +1,8 @@
 import MongoStore from 'connect-mongo';
 import type { Request } from 'express';
 import type { Session, SessionData } from 'express-session';
+import type { Db } from 'mongodb';
+import { findFirst } from './database/plain-find';
 
 // The keys a session had when it was read from the database, kept out of sight of the session's own
 // JSON (express-session hashes that to decide whether to save).
@@ -33,10 +35,14 @@ function userIdOf(session: Record<string, unknown>): string | undefined {
 export class SessionStore extends MongoStore {
   // how long a session without a cookie expiry lives, as connect-mongo's own write gives it (ttl)
   private readonly ttlMs: number;
+  private readonly db: Db;
+  private readonly collectionName: string;
 
-  constructor(options: ConstructorParameters<typeof MongoStore>[0]) {
+  constructor(options: ConstructorParameters<typeof MongoStore>[0] & { client: import('mongodb').MongoClient; dbName: string }) {
     super(options);
     this.ttlMs = (options.ttl ?? 14 * 24 * 3600) * 1000;
+    this.db = options.client.db(options.dbName);
+    this.collectionName = options.collectionName ?? 'sessions';
   }
 
   /**
@@ -49,8 +55,7 @@ export class SessionStore extends MongoStore {
   }
 
   private async read(sid: string): Promise<SessionData | null> {
-    const collection = (await this.collectionP) as unknown as import('mongodb').Collection<Stored>;
-    const stored = await collection.findOne({ _id: sid });
+    const stored = await findFirst<Stored>(this.db, this.collectionName, { _id: sid });
     // expired and not yet purged is gone all the same (a session without `expires` never expires)
     if (!stored || (stored.expires instanceof Date && stored.expires.getTime() <= Date.now())) return null;
     const session = stored.session as unknown as SessionData & { lastModified?: Date };

@@ -1,4 +1,5 @@
 import { type ActivityObserver, noActivity } from '../../platform/activity';
+import { findFew } from '../../platform/database';
 import { NotFoundError } from '../../platform/errors';
 import { type ContentService, type PublishedModule, requiresWorksheet } from '../content';
 import type { LearningEvents } from './learning.events';
@@ -57,12 +58,14 @@ export function createProgressService(deps: {
    * after each of the three (a lesson marked complete, a quiz passed, a worksheet finished).
    */
   async function checkModuleCompletion(userId: string, module: PublishedModule) {
-    // the driver's own find (every passing quiz and every lesson completed asks): string fields, nothing to cast
-    const done = new Set(
-      (await models.LessonCompletion.collection.find({ userId, moduleId: module.moduleId }, { projection: { _id: 0, lessonId: 1 } }).toArray()).map(
-        (l) => l.lessonId as string,
-      ),
+    // one plain find command (every passing quiz and every lesson completed asks): string fields, nothing to cast
+    const completions = await findFew<{ lessonId: string }>(
+      models.LessonCompletion.db.db!,
+      models.LessonCompletion.collection.collectionName,
+      { userId, moduleId: module.moduleId },
+      { _id: 0, lessonId: 1 },
     );
+    const done = new Set(completions.map((l) => l.lessonId));
     const lessonIds = module.lessons.map((l) => l.id);
     if (!lessonIds.every((id) => done.has(id))) return;
     const passing = await models.QuizGrade.findOne({ userId, moduleId: module.moduleId, passed: true }).sort({ gradedAt: 1 }).lean();

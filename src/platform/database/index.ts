@@ -6,3 +6,4 @@ export { insertOnce, isDuplicateKey, modelOn, retryOnDuplicate } from './models'
 export { DatabaseUnavailableError, isDatabaseUnreachable, requireDatabase, RETRY_AFTER_SECONDS } from './availability';
 export { chunked, IN_CHUNK, inChunks } from './in-chunks';
 export { escapeRegex, paginate, type Paged } from './queries';
+export { findFew, findFirst } from './plain-find';
