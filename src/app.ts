@@ -198,29 +198,33 @@ export function createApp(deps: AppDeps): Express {
   app.use(byPrefix(lti.protocolRouter)); // signed by the LMS, not by our CSRF token
   app.use(csrf.protect);
 
-  app.use(homeRouter({ content, learnerExtras: learning.homeExtras }));
-  app.use(byPrefix(accounts.router));
-  app.use(byPrefix(createAdmin({ connection, User, audit }).router));
-  app.use(byPrefix(createAdminContent({ content, audit, verifyCsrf: csrf.verifyParsedForm }).router));
-  app.use(byPrefix(offlineRouter()));
-  app.use(byPrefix(handbooks.router));
+  const contentPages = contentRouter(content, {
+    baseUrl: config.baseUrl,
+    extras: {
+      module: async (req, m) => ({ ...(await handbooks.moduleExtras(req, m)), ...(await learning.moduleExtras(req, m)) }),
+      lesson: async (req, m, lessonId) => ({ ...(await learning.lessonExtras(req, m, lessonId)), ...(await discussion.lessonExtras(req, m, lessonId)) }),
+    },
+  });
+  // in this order: where two routes could match one path, the earlier router's wins
   app.use(
-    byPrefix(contentRouter(content, {
-      baseUrl: config.baseUrl,
-      extras: {
-        module: async (req, m) => ({ ...(await handbooks.moduleExtras(req, m)), ...(await learning.moduleExtras(req, m)) }),
-        lesson: async (req, m, lessonId) => ({ ...(await learning.lessonExtras(req, m, lessonId)), ...(await discussion.lessonExtras(req, m, lessonId)) }),
-      },
-    })),
+    byPrefix(
+      homeRouter({ content, learnerExtras: learning.homeExtras }),
+      accounts.router,
+      createAdmin({ connection, User, audit }).router,
+      createAdminContent({ content, audit, verifyCsrf: csrf.verifyParsedForm }).router,
+      offlineRouter(),
+      handbooks.router,
+      contentPages,
+      learning.router(requireRight('learn')),
+      certificates.router,
+      plans.router,
+      cohorts.router,
+      cohortReports.router,
+      discussion.router,
+      xapi.router,
+      ...lti.router,
+    ),
   );
-  app.use(byPrefix(learning.router(requireRight('learn'))));
-  app.use(byPrefix(certificates.router));
-  app.use(byPrefix(plans.router));
-  app.use(byPrefix(cohorts.router));
-  app.use(byPrefix(cohortReports.router));
-  app.use(byPrefix(discussion.router));
-  app.use(byPrefix(xapi.router));
-  app.use(lti.router.map(byPrefix));
   for (const router of deps.extraRouters ?? []) app.use(router);
 
   app.use(notFoundHandler);

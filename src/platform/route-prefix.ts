@@ -26,20 +26,29 @@ function prefixesOf(router: Router): string[] | null {
 }
 
 /**
- * Mounts a feature's router so that a request none of its routes could match passes it by at once.
- * Every request used to be tried against each route of every feature mounted before the one that
- * serves it (about fifty for a quiz submission). The check is a superset of Express's own: a route
- * can match only a path that starts with the route's literal text, in any case, and the router itself
- * still decides. A router with middleware of its own, or a path that is not a string, is not guarded.
- * The prefixes are read at the first request, once every route has been added.
+ * Mounts features' routers, in order, so that a request passes by at once every router none of whose
+ * routes could match it. Every request used to be tried against each route of every feature mounted
+ * before the one that serves it (about fifty for a quiz submission), and went through one layer of
+ * the app per router. The check is a superset of Express's own: a route can match only a path that
+ * starts with the route's literal text, in any case, and each router itself still decides. A router
+ * with middleware of its own, or a path that is not a string, is always entered. The prefixes are
+ * read at the first request, once every route has been added.
  */
-export function byPrefix(router: Router): RequestHandler {
-  let prefixes: string[] | null | undefined;
-  return function routerByPrefix(req: Request, res: Response, next: NextFunction) {
-    if (prefixes === undefined) prefixes = prefixesOf(router);
-    if (prefixes === null) return router(req, res, next);
+export function byPrefix(...routers: Router[]): RequestHandler {
+  const mounted = routers.map((router) => ({ router, prefixes: undefined as string[] | null | undefined }));
+  return function routersByPrefix(req: Request, res: Response, next: NextFunction) {
     const path = req.path.toLowerCase();
-    for (const prefix of prefixes) if (path.startsWith(prefix)) return router(req, res, next);
-    next();
+    let i = 0;
+    const step = (err?: unknown) => {
+      // an error goes on to the app's error handlers, as it would from a router mounted plainly
+      if (err !== undefined && err !== null) return next(err);
+      while (i < mounted.length) {
+        const m = mounted[i++]!;
+        if (m.prefixes === undefined) m.prefixes = prefixesOf(m.router);
+        if (m.prefixes === null || m.prefixes.some((prefix) => path.startsWith(prefix))) return m.router(req, res, step);
+      }
+      next();
+    };
+    step();
   };
 }

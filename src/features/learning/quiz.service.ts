@@ -47,6 +47,9 @@ export function createQuizService(deps: {
   const clock = deps.clock ?? (() => new Date());
   const activity = deps.activity ?? noActivity;
 
+  // a published version never changes: its questions by id are indexed once, not on every submission
+  const banks = new WeakMap<PublishedModule, Map<string, Question>>();
+
   async function requireModule(moduleId: string): Promise<PublishedModule> {
     const module = await content.getModule(moduleId);
     if (!module) throw new NotFoundError();
@@ -128,7 +131,12 @@ export function createQuizService(deps: {
   async function bankFor(attempt: Pick<GradableAttempt, 'moduleId' | 'moduleVersion'>): Promise<{ module: PublishedModule; byId: Map<string, Question> }> {
     const module = await content.getVersion(attempt.moduleId, attempt.moduleVersion);
     if (!module) throw new NotFoundError();
-    return { module, byId: new Map(module.quiz.questions.map((q) => [q.id, q])) };
+    let byId = banks.get(module);
+    if (!byId) {
+      byId = new Map(module.quiz.questions.map((q) => [q.id, q]));
+      banks.set(module, byId);
+    }
+    return { module, byId };
   }
 
   /**

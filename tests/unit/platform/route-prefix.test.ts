@@ -122,3 +122,45 @@ describe('a feature router mounted by prefix', () => {
     expect((await supertest(app).get('/late/1')).text).toBe('late 1');
   });
 });
+
+describe('several feature routers mounted by prefix together', () => {
+  function app() {
+    const first = express.Router();
+    first.get('/shared/:x', (req, res, next) => {
+      if (req.params.x === 'pass') return next();
+      res.send('first');
+    });
+    first.get('/boom', () => {
+      throw new Error('boom');
+    });
+    const second = express.Router();
+    second.get('/shared/:x', (_req, res) => {
+      res.send('second');
+    });
+    second.get('/only-second', (_req, res) => {
+      res.send('only second');
+    });
+    const a = express();
+    a.use(byPrefix(first, second));
+    a.use((_req, res) => {
+      res.status(404).send('none');
+    });
+    a.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(500).send(`handled ${err.message}`);
+    });
+    return supertest(a);
+  }
+
+  it('when two routers could serve a path, then the earlier one does, and the later one only when the earlier passes it on', async () => {
+    expect((await app().get('/shared/a')).text).toBe('first');
+    expect((await app().get('/shared/pass')).text).toBe('second');
+    expect((await app().get('/only-second')).text).toBe('only second');
+    expect((await app().get('/elsewhere')).text).toBe('none');
+  });
+
+  it('when a route throws, then the error reaches the app’s error handler, not the next router', async () => {
+    const res = await app().get('/boom');
+    expect(res.status).toBe(500);
+    expect(res.text).toBe('handled boom');
+  });
+});
