@@ -176,7 +176,7 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
-  app.use(healthRouter(connection));
+  app.use(byPrefix(healthRouter(connection)));
   app.use(securityHeaders({ https: config.baseUrl.startsWith('https://') }));
   app.use(compression());
   app.use('/static', express.static(publicDir, { maxAge: production ? '7d' : 0, index: false }));
@@ -192,10 +192,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(rememberLanguageChoice(config.secureCookies));
   app.use(csrf.exposeToken);
   app.use(viewLocals);
-  // the unsubscribe link's signed token is its own proof (and mail clients' one-click POST has no CSRF token)
-  app.use(byPrefix(discussion.unsubscribeRouter));
   const lti = createLti({ connection, accounts: accounts.service, content, baseUrl: config.baseUrl, secureCookies: config.secureCookies });
-  app.use(byPrefix(lti.protocolRouter)); // signed by the LMS, not by our CSRF token
+  // before the CSRF check: the unsubscribe link's signed token is its own proof (and mail clients'
+  // one-click POST has no CSRF token); LTI's messages are signed by the LMS
+  app.use(byPrefix(discussion.unsubscribeRouter, lti.protocolRouter));
   app.use(csrf.protect);
 
   const contentPages = contentRouter(content, {

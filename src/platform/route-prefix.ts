@@ -6,23 +6,33 @@ type Layer = { route?: { path: unknown } };
 // or an escape); characters path-to-regexp reserves are counted too, to stay on the safe side
 const NOT_LITERAL = /[:*{}()[\]?+!\\]/;
 
-/** The literal start of a route path, lower-cased: routes match regardless of case by default. */
-function literalStart(path: string): string {
+/**
+ * What a path must look like for the route to match it, lower-cased (routes match regardless of
+ * case by default): a path with a parameter must start with the text before it; a path that is all
+ * text must be that text, give or take trailing slashes.
+ */
+type Guard = { text: string; whole: boolean };
+
+function guardOf(path: string): Guard {
   const end = path.search(NOT_LITERAL);
-  return (end === -1 ? path : path.slice(0, end)).toLowerCase();
+  return end === -1 ? { text: withoutTrailingSlashes(path.toLowerCase()), whole: true } : { text: path.slice(0, end).toLowerCase(), whole: false };
 }
 
-/** The literal starts of every route of a router; null when it has middleware or a pattern we do not read. */
-function prefixesOf(router: Router): string[] | null {
-  const prefixes = new Set<string>();
+const withoutTrailingSlashes = (path: string) => path.replace(/\/+$/, '');
+
+const admits = (g: Guard, path: string) => (g.whole ? withoutTrailingSlashes(path) === g.text : path.startsWith(g.text));
+
+/** The guards of every route of a router; null when it has middleware or a pattern we do not read. */
+function guardsOf(router: Router): Guard[] | null {
+  const guards: Guard[] = [];
   for (const layer of router.stack as Layer[]) {
     if (!layer.route) return null;
     for (const path of [layer.route.path].flat()) {
       if (typeof path !== 'string') return null;
-      prefixes.add(literalStart(path));
+      guards.push(guardOf(path));
     }
   }
-  return [...prefixes];
+  return guards;
 }
 
 /**
@@ -30,12 +40,13 @@ function prefixesOf(router: Router): string[] | null {
  * routes could match it. Every request used to be tried against each route of every feature mounted
  * before the one that serves it (about fifty for a quiz submission), and went through one layer of
  * the app per router. The check is a superset of Express's own: a route can match only a path that
- * starts with the route's literal text, in any case, and each router itself still decides. A router
- * with middleware of its own, or a path that is not a string, is always entered. The prefixes are
+ * starts with the route's literal text (or is that text, for a route without parameters), in any
+ * case, and each router itself still decides. A router
+ * with middleware of its own, or a path that is not a string, is always entered. The guards are
  * read at the first request, once every route has been added.
  */
 export function byPrefix(...routers: Router[]): RequestHandler {
-  const mounted = routers.map((router) => ({ router, prefixes: undefined as string[] | null | undefined }));
+  const mounted = routers.map((router) => ({ router, guards: undefined as Guard[] | null | undefined }));
   return function routersByPrefix(req: Request, res: Response, next: NextFunction) {
     const path = req.path.toLowerCase();
     let i = 0;
@@ -44,8 +55,8 @@ export function byPrefix(...routers: Router[]): RequestHandler {
       if (err !== undefined && err !== null) return next(err);
       while (i < mounted.length) {
         const m = mounted[i++]!;
-        if (m.prefixes === undefined) m.prefixes = prefixesOf(m.router);
-        if (m.prefixes === null || m.prefixes.some((prefix) => path.startsWith(prefix))) return m.router(req, res, step);
+        if (m.guards === undefined) m.guards = guardsOf(m.router);
+        if (m.guards === null || m.guards.some((g) => admits(g, path))) return m.router(req, res, step);
       }
       next();
     };

@@ -4,6 +4,7 @@ import { byPrefix } from '../../../src/platform/route-prefix';
 
 // route paths of the shapes the features use: literal, parameters, a parameter with a suffix, dots
 const ROUTES = [
+  '/',
   '/admin/users',
   '/admin/users/:id/role',
   '/certificates/:code.pdf',
@@ -63,6 +64,10 @@ const REQUESTS = [
   '/planx',
   '/sitemap.xml',
   '/',
+  '//',
+  '/plan//',
+  '/PLAN.PDF/',
+  '/sitemap.xml/x',
   '//admin/users',
   '/unknown',
 ];
