@@ -81,11 +81,18 @@ export function i18nHandler(instance: I18n) {
       return [lng, clone.t.bind(clone) as TFunction];
     }),
   );
-  return (req: Request, res: Response, next: NextFunction) => {
+  const detect = (req: Request, res: Response): Language => {
+    // the signed-in user's preference comes first in the order and settles it: the detector would
+    // still parse the query, the cookies and Accept-Language on every request only to drop them
+    const preferred = (req.user as { language?: string } | undefined)?.language;
+    if (isLanguage(preferred)) return preferred;
     const detected = detector.detect(req, res);
     // the detector answers a supported code or a regional form of one ('fr-CA'), else the fallback
     const code = (Array.isArray(detected) ? detected[0] : detected)?.slice(0, 2).toLowerCase();
-    const lng: Language = isLanguage(code) ? code : 'en';
+    return isLanguage(code) ? code : 'en';
+  };
+  return (req: Request, res: Response, next: NextFunction) => {
+    const lng = detect(req, res);
     req.language = lng;
     req.t = translators.get(lng)!;
     res.setHeader('Content-Language', lng);
