@@ -139,7 +139,9 @@ async function main() {
           } else if (roll < 45) {
             const quiz = await timed('quiz draw', 200, () => b.get(`/modules/${module.moduleId}/quiz`));
             const attemptId = /name="attemptId" value="([0-9a-f]{24})"/.exec(quiz.text)?.[1] ?? '';
-            const fields = new URLSearchParams({ _csrf: csrfIn(quiz.text), attemptId });
+            // the form's hidden fields, as a browser sends them: the attempt and its signed copy
+            const attemptToken = /name="attemptToken" value="([^"]+)"/.exec(quiz.text)?.[1] ?? '';
+            const fields = new URLSearchParams({ _csrf: csrfIn(quiz.text), attemptId, attemptToken });
             const seen = new Set<string>();
             for (const m of quiz.text.matchAll(/name="(q\.[^"]+)" value="([^"]+)"/g)) {
               if (!seen.has(m[1]!)) fields.append(m[1]!, m[2]!);
