@@ -9,6 +9,7 @@ import { createApp } from '../src/app';
 import { ensureIndexes } from '../src/bootstrap';
 import { loadConfig } from '../src/config';
 import { connectWithRetry, startLocalDatabase } from '../src/platform/database';
+import { createHttpServer } from '../src/platform/http-server';
 import { createLogger } from '../src/platform/logger';
 
 /** The benchmark's own database: MONGODB_URI if set, else the local server under .bench-data/. */
@@ -39,7 +40,7 @@ export async function benchServer(connection: Connection) {
   // request comes from (X-Forwarded-For) and per-address limits count them apart, as in production
   const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: BENCH_SESSION_SECRET, TRUST_PROXY: 'true' });
   const app = createApp({ config, connection, logger: createLogger('silent') });
-  const server = http.createServer(app);
+  const server = createHttpServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };

@@ -1,8 +1,9 @@
-import http from 'node:http';
+import type http from 'node:http';
 import net from 'node:net';
 import type { Connection } from 'mongoose';
 import { createApp } from './app';
 import { type Config, ConfigError, configWarnings, loadConfig } from './config';
+import { createHttpServer } from './platform/http-server';
 import { connectWithRetry, type LocalDatabase, LocalDatabaseUnavailable, openDatabase } from './platform/database';
 import { createLogger } from './platform/logger';
 import { createMailer } from './platform/mailer';
@@ -72,7 +73,7 @@ async function main() {
   // request elsewhere instead of having it reset on a connection we are about to close.
   let draining = false;
   const inFlight = new Set<http.ServerResponse>();
-  const server = http.createServer((req, res) => {
+  const server = createHttpServer(app, (req, res) => {
     if (draining) res.shouldKeepAlive = false;
     inFlight.add(res);
     res.once('close', () => inFlight.delete(res));
