@@ -173,22 +173,14 @@ func (s *scanner) document(di, si int, top bool, exclude []string, depth int) (d
 		s.keys = append(s.keys, key)
 		s.vals = append(s.vals, v)
 
-		i, j = s.skipSpace(i), s.skipSpace(j)
-		if i >= len(data) || j >= len(data) {
+		var more bool
+		if i, j, more, ok = s.separator(i, j, '}'); !ok {
 			return nil, 0, 0, false
 		}
 
-		if data[i] == ',' && data[j] == ',' {
-			i, j = s.skipSpace(i+1), s.skipSpace(j+1)
-			continue
-		}
-
-		if data[i] == '}' && data[j] == '}' {
-			i, j = i+1, j+1
+		if !more {
 			break
 		}
-
-		return nil, 0, 0, false
 	}
 
 	// "$k" must list the same keys in the same order
@@ -247,6 +239,28 @@ func (s *scanner) document(di, si int, top bool, exclude []string, depth int) (d
 	s.keys, s.vals = s.keys[:keyBase], s.vals[:valBase]
 
 	return doc, i, j, true
+}
+
+// separator reads what follows a value in the data and in its schema alike: a comma in both (more
+// to come: more is true) or the closing bracket in both (more is false). Anything else is not the
+// layout this reader takes (ok is false).
+func (s *scanner) separator(i, j int, closing byte) (iEnd, jEnd int, more, ok bool) {
+	data := s.data
+
+	i, j = s.skipSpace(i), s.skipSpace(j)
+	if i >= len(data) || j >= len(data) {
+		return 0, 0, false, false
+	}
+
+	if data[i] == ',' && data[j] == ',' {
+		return s.skipSpace(i + 1), s.skipSpace(j + 1), true, true
+	}
+
+	if data[i] == closing && data[j] == closing {
+		return i + 1, j + 1, false, true
+	}
+
+	return 0, 0, false, false
 }
 
 func (s *scanner) excluded(key span, exclude []string) bool {
@@ -308,22 +322,14 @@ func (s *scanner) array(vi, ei, depth int) (arr *types.Array, vEnd, eEnd int, ok
 
 		s.vals = append(s.vals, v)
 
-		i, j = s.skipSpace(i), s.skipSpace(j)
-		if i >= len(data) || j >= len(data) {
+		var more bool
+		if i, j, more, ok = s.separator(i, j, ']'); !ok {
 			return nil, 0, 0, false
 		}
 
-		if data[i] == ',' && data[j] == ',' {
-			i, j = s.skipSpace(i+1), s.skipSpace(j+1)
-			continue
-		}
-
-		if data[i] == ']' && data[j] == ']' {
-			i, j = i+1, j+1
+		if !more {
 			break
 		}
-
-		return nil, 0, 0, false
 	}
 
 	arr = types.MakeArray(len(s.vals) - base)
