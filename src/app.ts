@@ -147,7 +147,7 @@ export function createApp(deps: AppDeps): Express {
     // a module's completion may require its worksheet finished: learning reads plans' records for it
     worksheets: planRecordsOn(connection),
     activity,
-    secret: config.sessionSecret,
+    secret: config.sessionSecretIsPublic ? undefined : config.sessionSecret,
   });
 
   app.set('trust proxy', config.trustProxy ? 1 : false);

@@ -10,6 +10,8 @@ export type Config = Readonly<{
   localDbCache: string | undefined;
   baseUrl: string;
   sessionSecret: string;
+  /** SESSION_SECRET is unset and the public development secret is in use: what it signs proves nothing */
+  sessionSecretIsPublic: boolean;
   logLevel: string;
   trustProxy: boolean;
   /**
@@ -79,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { logLevel?: string
     localDbCache: e.LOCALDB_CACHE ? path.resolve(e.LOCALDB_CACHE) : undefined,
     baseUrl,
     sessionSecret: e.SESSION_SECRET ?? DEV_SECRET,
+    sessionSecretIsPublic: e.SESSION_SECRET === undefined,
     logLevel: e.LOG_LEVEL ?? defaults.logLevel ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     trustProxy,
     secureCookies: baseUrl.startsWith('https://') ? true : trustProxy ? 'auto' : false,

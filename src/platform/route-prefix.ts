@@ -41,9 +41,9 @@ function guardsOf(router: Router): Guard[] | null {
  * before the one that serves it (about fifty for a quiz submission), and went through one layer of
  * the app per router. The check is a superset of Express's own: a route can match only a path that
  * starts with the route's literal text (or is that text, for a route without parameters), in any
- * case, and each router itself still decides. A router
- * with middleware of its own, or a path that is not a string, is always entered. The guards are
- * read at the first request, once every route has been added.
+ * case, and each router itself still decides. A router with middleware of its own, or a path that
+ * is not a string, is always entered. The guards are read at the first request, once every route
+ * has been added.
  */
 export function byPrefix(...routers: Router[]): RequestHandler {
   const mounted = routers.map((router) => ({ router, guards: undefined as Guard[] | null | undefined }));

@@ -1,4 +1,3 @@
-
 import { Types } from 'mongoose';
 import { isDuplicateKey } from '../../platform/database';
 import type { DiscussionModels, PostDoc, ThreadDoc } from './discussion.models';

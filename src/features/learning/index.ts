@@ -58,14 +58,17 @@ export function createLearning(deps: {
   worksheets: FinishedWorksheetsReader;
   /** told what learners do (xAPI statements, LMS grade passback) */
   activity?: ActivityObserver;
-  /** the session secret: the quiz form's attempt is signed with a key derived from it */
-  secret: string;
+  /**
+   * the session secret: the quiz form's attempt is signed with a key derived from it; undefined when
+   * the secret is the public development one, and every submission then reads its attempt
+   */
+  secret: string | undefined;
 }) {
   const { activity } = deps;
   const models = learningModels(deps.connection);
   const progress = createProgressService({ models, content: deps.content, events: deps.events, worksheets: deps.worksheets, activity });
   const grants = deps.grants ?? createAttemptGrants({ models, audit: deps.audit });
-  const quizzes = createQuizService({ models, content: deps.content, progress, grants, activity, tokens: createAttemptTokens(deps.secret) });
+  const quizzes = createQuizService({ models, content: deps.content, progress, grants, activity, tokens: deps.secret ? createAttemptTokens(deps.secret) : undefined });
   const controller = learningController({
     content: deps.content,
     progress,

@@ -36,8 +36,8 @@ export function createQuizService(deps: {
   content: ContentService;
   progress: ProgressService;
   grants: AttemptGrants;
-  /** the quiz form's signed copy of its attempt, which spares reading the attempt on submission */
-  tokens: AttemptTokens;
+  /** the quiz form's signed copy of its attempt, which spares reading the attempt on submission (none: always read) */
+  tokens?: AttemptTokens;
   randomInt?: (max: number) => number;
   clock?: () => Date;
   activity?: ActivityObserver;
@@ -122,7 +122,7 @@ export function createQuizService(deps: {
     if (!Types.ObjectId.isValid(attemptId)) throw new NotFoundError();
     // the driver's own find: on every submission, mongoose's query building cost a tenth of a millisecond
     const attempt =
-      tokens.read(token, attemptId) ?? ((await models.QuizAttempt.collection.findOne({ _id: new Types.ObjectId(attemptId) })) as QuizAttemptDoc | null);
+      tokens?.read(token, attemptId) ?? ((await models.QuizAttempt.collection.findOne({ _id: new Types.ObjectId(attemptId) })) as QuizAttemptDoc | null);
     // Someone else's attempt is "not found", not "forbidden": it reveals nothing about it.
     if (!attempt || attempt.userId !== userId || attempt.moduleId !== moduleId) throw new NotFoundError();
     return attempt;
@@ -236,7 +236,10 @@ export function createQuizService(deps: {
     return attempts.map((a) => ({ attempt: a, grade: gradeOf.get(String(a._id)) }));
   }
 
-  return { startOrResume, attemptsLeft, submit, result, history, bankFor, tokenFor: tokens.make };
+  /** the signed copy the quiz form carries, when the platform signs them */
+  const tokenFor = (attempt: GradableAttempt): string | undefined => tokens?.make(attempt);
+
+  return { startOrResume, attemptsLeft, submit, result, history, bankFor, tokenFor };
 }
 
 export type QuizService = ReturnType<typeof createQuizService>;

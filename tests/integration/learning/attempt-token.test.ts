@@ -4,8 +4,11 @@
  */
 import type { Connection } from 'mongoose';
 import { Types } from 'mongoose';
+import { createApp } from '../../../src/app';
+import { loadConfig } from '../../../src/config';
 import { createAttemptTokens } from '../../../src/features/learning';
-import { csrfFrom, testConfig } from '../../helpers/build-app';
+import { createLogger } from '../../../src/platform/logger';
+import { csrfFrom, testConfig, testDataDir } from '../../helpers/build-app';
 import { connectTestDatabase, seedCourse } from '../../helpers/database';
 import { signedInAgent } from '../../helpers/learner';
 import { captureQueries } from '../../helpers/queries';
@@ -120,4 +123,27 @@ it('when the same form is sent twice at once with its token, then exactly one gr
   expect(statuses.filter((s) => s === 303)).toHaveLength(1);
   expect(statuses.filter((s) => s === 409)).toHaveLength(2);
   expect(await grades().countDocuments({ _id: new Types.ObjectId(learner.attemptId) })).toBe(1);
+});
+
+it('when the platform runs on the public development secret, then its quiz form carries no signed copy, and a copy signed with that secret cannot have an attempt never drawn graded', async () => {
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: testDataDir() });
+  expect(config.sessionSecretIsPublic).toBe(true);
+  const app = createApp({ config, connection, logger: createLogger('silent') });
+  const learner = await signedInAgent(connection, { app });
+  const page = await learner.agent.get('/modules/introduction/quiz');
+  expect(page.status).toBe(200);
+  expect(page.text).not.toContain('name="attemptToken"');
+  const attemptId = attemptIdFrom(page.text);
+  const drawn = await connection.collection('quiz_attempts').findOne({ _id: new Types.ObjectId(attemptId) });
+  // anyone can sign with the public secret: an attempt made up from the drawn one, under a new id
+  const madeUp = { ...(drawn as never as { moduleVersion: number; number: number; questions: { questionId: string; optionIds: string[] }[] }), _id: new Types.ObjectId() };
+  const forged = createAttemptTokens(config.sessionSecret).make({ ...madeUp, userId: learner.userId, moduleId: 'introduction' });
+  const answers = await answersFor(connection, attemptId, 10);
+  const post = (body: Record<string, string | string[]>) =>
+    learner.agent.post('/modules/introduction/quiz').type('form').send(formBody({ ...body, _csrf: csrfFrom(page.text) }));
+  expect((await post({ ...answers, attemptId: String(madeUp._id), attemptToken: forged })).status).toBe(404);
+  expect(await grades().countDocuments({ userId: learner.userId })).toBe(0);
+  // the attempt really drawn is graded from the database
+  expect((await post(answers)).status).toBe(303);
+  expect(await grades().countDocuments({ userId: learner.userId })).toBe(1);
 });
