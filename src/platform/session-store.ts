@@ -2,6 +2,7 @@ import MongoStore from 'connect-mongo';
 import type { Request } from 'express';
 import type { Session, SessionData } from 'express-session';
 import type { Db } from 'mongodb';
+import { upsertRacing } from './database/models';
 import { findFirst } from './database/plain-find';
 
 // The keys a session had when it was read from the database, kept out of sight of the session's own
@@ -87,10 +88,12 @@ export class SessionStore extends MongoStore {
     const loaded = (session as unknown as Record<symbol, string[] | undefined>)[LOADED_KEYS];
     if (!loaded) {
       const userId = userIdOf(fields);
-      await collection.updateOne(
-        { _id: sid },
-        { $set: { session: fields, expires, lastModified: new Date(), ...(userId ? { userId } : {}) } },
-        { upsert: true },
+      await upsertRacing(() =>
+        collection.updateOne(
+          { _id: sid },
+          { $set: { session: fields, expires, lastModified: new Date(), ...(userId ? { userId } : {}) } },
+          { upsert: true },
+        ),
       );
       return;
     }

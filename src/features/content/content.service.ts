@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { GridFSBucket, type ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { retryOnDuplicate } from '../../platform/database';
+import { retryOnDuplicate, upsertRacing } from '../../platform/database';
 import { readCourseFolder } from './course-folder';
 import type { Glossary, Lang } from './content.schemas';
 import { type ContentModels, contentModels, type GlossaryDoc, type LessonDoc, type ModuleVersionDoc } from './content.model';
@@ -92,20 +92,24 @@ export function createContentService(deps: { connection: Connection; clock?: () 
   async function publish(moduleId: string, version: number, by?: string) {
     const exists = await models.ModuleVersion.exists({ moduleId, version });
     if (!exists) throw new Error(`module ${moduleId} has no version ${version}`);
-    await models.ModuleRelease.updateOne(
-      { _id: moduleId },
-      { $set: { publishedVersion: version, publishedAt: new Date(clock()), publishedBy: by } },
-      { upsert: true },
+    await upsertRacing(() =>
+      models.ModuleRelease.updateOne(
+        { _id: moduleId },
+        { $set: { publishedVersion: version, publishedAt: new Date(clock()), publishedBy: by } },
+        { upsert: true },
+      ),
     );
     cache = undefined;
     for (const listener of publishListeners) listener(moduleId, version);
   }
 
   async function importGlossary(glossary: Glossary, contentHash: string) {
-    await models.Glossary.updateOne(
-      { _id: 'course' },
-      { $set: { terms: glossary.terms, contentHash, updatedAt: new Date(clock()) } },
-      { upsert: true },
+    await upsertRacing(() =>
+      models.Glossary.updateOne(
+        { _id: 'course' },
+        { $set: { terms: glossary.terms, contentHash, updatedAt: new Date(clock()) } },
+        { upsert: true },
+      ),
     );
     cache = undefined;
   }

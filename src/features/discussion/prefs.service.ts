@@ -1,3 +1,4 @@
+import { upsertRacing } from '../../platform/database';
 import { DEFAULT_PREFS, type NoticeKind, type NotificationModels, type Prefs, type PrefsDoc } from './notification.models';
 
 /** Each member's e-mail choices; the defaults for those who never chose. */
@@ -15,7 +16,7 @@ export function createPrefsService(deps: { models: NotificationModels; clock: ()
       return new Map(userIds.map((id) => [id, of(byId.get(id))]));
     },
     async save(userId: string, prefs: Prefs): Promise<void> {
-      await PrefsModel.updateOne({ _id: userId }, { $set: { ...prefs, updatedAt: deps.clock() } }, { upsert: true });
+      await upsertRacing(() => PrefsModel.updateOne({ _id: userId }, { $set: { ...prefs, updatedAt: deps.clock() } }, { upsert: true }));
     },
     /** Turns one kind of e-mail off (the unsubscribe link); false when it was already off. */
     async turnOff(userId: string, kind: NoticeKind): Promise<boolean> {

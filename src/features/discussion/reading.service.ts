@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { upsertRacing } from '../../platform/database';
 import type { DiscussionModels, PostDoc, ReadDoc, ThreadDoc } from './discussion.models';
 import { readKey } from './discussion.models';
 import type { CohortAccess, Membership, People, Viewer } from './ports';
@@ -93,7 +94,7 @@ export function createReadingService(deps: { models: DiscussionModels; membershi
         .lean<PostDoc[]>();
       const visible = docs.filter((p) => !p.hidden || access.moderator || p.authorId === viewer.id);
       const authors = await people([...new Set(visible.map((p) => p.authorId))]);
-      await Read.updateOne({ _id: readKey(threadId, viewer.id) }, { $set: { threadId, userId: viewer.id, readAt: clock() } }, { upsert: true });
+      await upsertRacing(() => Read.updateOne({ _id: readKey(threadId, viewer.id) }, { $set: { threadId, userId: viewer.id, readAt: clock() } }, { upsert: true }));
       return { posts: visible, authors, page: current, pages: pages(total, POSTS_PER_PAGE) };
     },
 

@@ -11,7 +11,7 @@ import {
   type ModuleShape,
   needsWorksheets,
 } from './learner-records';
-import { insertOnce } from '../../platform/database';
+import { insertOnce, upsertRacing } from '../../platform/database';
 import type { LearningModels } from './learning.model';
 
 export type { ModuleProgress, ModuleStatus } from './learner-records';
@@ -114,7 +114,8 @@ export function createProgressService(deps: {
 
   /** Remembers the lesson a learner opened, so "continue where you left off" can return to it. */
   async function lessonOpened(userId: string, moduleId: string, lessonId: string) {
-    await models.LastLesson.replaceOne({ _id: userId }, { moduleId, lessonId, at: clock() }, { upsert: true });
+    // "Save for offline" opens all of a module's lessons at once
+    await upsertRacing(() => models.LastLesson.replaceOne({ _id: userId }, { moduleId, lessonId, at: clock() }, { upsert: true }));
   }
 
   async function lastOpened(userId: string) {

@@ -43,3 +43,14 @@ export async function retryOnDuplicate<T>(
     }
   }
 }
+
+/**
+ * An upsert by `_id` (or another unique key) that two requests may make at once: both can find no
+ * document and both insert, and the index refuses the later one. MongoDB retries such an upsert on
+ * the server; FerretDB does not, so it is run again here, when it finds the winner's document and
+ * updates it.
+ */
+export function upsertRacing<T>(upsert: () => Promise<T>): Promise<T> {
+  return retryOnDuplicate(upsert, { tries: 3 });
+}
+

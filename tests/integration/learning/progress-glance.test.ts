@@ -1,4 +1,7 @@
-import type { Connection } from 'mongoose';
+import { type Connection, Types } from 'mongoose';
+import { createLearningEvents, learningModels } from '../../../src/features/learning';
+import { createProgressService } from '../../../src/features/learning/progress.service';
+import { planRecordsOn } from '../../../src/features/plans';
 import { createContentService, moduleMinutes } from '../../../src/features/content';
 import supertest from 'supertest';
 import { buildApp, decoded } from '../../helpers/build-app';
@@ -39,6 +42,26 @@ describe('progress at a glance', () => {
     expect(html).toContain('<progress id="course-progress-bar" max="21" value="2">');
     expect(html).toContain('9 % hecho');
     expect(html).toContain('(2 de 21 pasos: cada lección y el cuestionario de cada módulo)');
+  });
+
+  it('when a learner opens every lesson of a module at once (as "Save for offline" does), then none of them fails and one "continue" record remains', async () => {
+    // the service itself, called as close together as a service worker's requests arrive: supertest in
+    // this process staggers its requests so that two upserts of the record never met here
+    const progress = createProgressService({
+      models: learningModels(connection),
+      content: createContentService({ connection }),
+      events: createLearningEvents(),
+      worksheets: planRecordsOn(connection),
+    });
+    const lessons = ['from-mdgs-to-sdgs', 'what-localizing-means', 'the-roadmap', 'awareness-and-advocacy', 'implementation-and-monitoring', 'worksheet'];
+    for (let round = 0; round < 60; round++) {
+      const userId = new Types.ObjectId().toHexString();
+      const opened = await Promise.allSettled(lessons.map((l) => progress.lessonOpened(userId, 'introduction', l)));
+      expect(opened.filter((o) => o.status === 'rejected')).toEqual([]);
+      const stored = await connection.collection('last_lessons').find({ _id: userId as never }).toArray();
+      expect(stored).toHaveLength(1);
+      expect(lessons).toContain(stored[0]!.lessonId);
+    }
   });
 
   it('when the learner opened a lesson without finishing it, then "continue" returns to it; once it is done, to the first unfinished one', async () => {
