@@ -14,26 +14,42 @@ async function tellPages(message) {
   for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage(message);
 }
 
-/** Sends the queued completions in order; one that still cannot reach the server stays queued. */
+/**
+ * Sends the queued completions in order; one that still cannot reach the server stays queued, and
+ * the pages are told so they can ask again later (see public/js/offline.js).
+ */
 async function replay(queue) {
   const sent = [];
+  let failed = false;
   for (let entry = await queue.shiftRequest(); entry; entry = await queue.shiftRequest()) {
     try {
       await fetch(entry.request.clone());
       sent.push(new URL(entry.request.url).pathname);
     } catch {
       await queue.unshiftRequest(entry);
+      failed = true;
       break;
     }
   }
   if (sent.length > 0) await tellPages({ type: 'replayed', paths: sent });
+  if (failed) await tellPages({ type: 'replay-failed' });
+}
+
+// Shifting an entry off the queue is two IndexedDB steps, so two replays at once (two open pages, or
+// a page's start-up and its 'online' event) could both send the same completion: run one at a time.
+let replaying = null;
+function replayOnce(queue) {
+  replaying ??= replay(queue).finally(() => {
+    replaying = null;
+  });
+  return replaying;
 }
 
 // No Background Sync registration: replays happen when a page says it is online, and at start-up.
 const completions = new Queue('lesson-completions', {
   forceSyncFallback: true,
   maxRetentionTime: 14 * 24 * 60,
-  onSync: ({ queue }) => replay(queue),
+  onSync: ({ queue }) => replayOnce(queue),
 });
 
 /** Only pages the reader saved are kept fresh; nothing else is stored. */
@@ -78,7 +94,7 @@ self.addEventListener('message', (event) => {
         ),
     );
   } else if (data.type === 'replay') {
-    event.waitUntil(replay(completions));
+    event.waitUntil(replayOnce(completions));
   } else if (data.type === 'pending') {
     event.waitUntil(
       completions.getAll().then((entries) => event.source?.postMessage({ type: 'pending', paths: entries.map((e) => new URL(e.request.url).pathname) })),

@@ -15,6 +15,20 @@
   navigator.serviceWorker.register('/sw.js').catch(() => {});
   const send = (message) => navigator.serviceWorker.ready.then((r) => r.active?.postMessage(message));
 
+  // 'online' can reach this page before the connection is back for the service worker, or while the
+  // server is still out of reach: a replay that failed is asked for again, less often each time.
+  const firstRetry = 2000;
+  let retryDelay = firstRetry;
+  let retryTimer = 0;
+  const retryLater = () => {
+    if (retryTimer || !navigator.onLine) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = 0;
+      send({ type: 'replay' });
+    }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 60000);
+  };
+
   navigator.serviceWorker.addEventListener('message', (event) => {
     const data = event.data || {};
     const status = document.querySelector('[data-offline-save-status]');
@@ -27,6 +41,7 @@
     }
     // the queued completion reached the server: show the page as the server now sees it
     if (data.type === 'replayed' && completePath && data.paths.includes(completePath)) location.reload();
+    if (data.type === 'replay-failed') retryLater();
   });
 
   const save = document.querySelector('[data-offline-save]');
@@ -41,6 +56,7 @@
 
   addEventListener('online', () => {
     showConnection();
+    retryDelay = firstRetry;
     send({ type: 'replay' });
   });
   addEventListener('offline', showConnection);

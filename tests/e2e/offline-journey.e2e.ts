@@ -37,8 +37,18 @@ describe('reading offline', () => {
       const completions = () => db.collection('lesson_completions').find({ userId: String(user!._id) }).toArray();
       expect(await completions()).toEqual([]);
 
-      // back online: the queue is sent, and the page reloads to show the lesson as the server has it
-      await Promise.all([page.waitForEvent('load'), context.setOffline(false)]);
+      // The connection comes back for the page first and for the service worker a few seconds later
+      // (browsers do not bring both back at one instant): the page's first replay fails, and the
+      // page must ask again rather than leave the completions queued until the next page load.
+      const pageOnly = await context.newCDPSession(page);
+      await pageOnly.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await page.waitForFunction(() => navigator.onLine);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await completions()).toEqual([]);
+      expect(await page.locator('[data-offline-queued]').isVisible()).toBe(true);
+
+      // back online everywhere: the queue is sent, and the page reloads to show the lesson as the server has it
+      await Promise.all([page.waitForEvent('load', { timeout: 20_000 }), context.setOffline(false)]);
       await page.locator('.lesson-status .notice.success').waitFor();
       await new Promise((r) => setTimeout(r, 1000)); // time for a duplicate replay, were there one
       const stored = await completions();
