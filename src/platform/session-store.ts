@@ -1,7 +1,7 @@
 import MongoStore from 'connect-mongo';
 import type { Request } from 'express';
 import type { Session, SessionData } from 'express-session';
-import type { Db } from 'mongodb';
+import type { Db, MongoClient } from 'mongodb';
 import { upsertRacing } from './database/models';
 import { findFirst } from './database/plain-find';
 
@@ -39,7 +39,7 @@ export class SessionStore extends MongoStore {
   private readonly db: Db;
   private readonly collectionName: string;
 
-  constructor(options: ConstructorParameters<typeof MongoStore>[0] & { client: import('mongodb').MongoClient; dbName: string }) {
+  constructor(options: ConstructorParameters<typeof MongoStore>[0] & { client: MongoClient; dbName: string }) {
     super(options);
     this.ttlMs = (options.ttl ?? 14 * 24 * 3600) * 1000;
     this.db = options.client.db(options.dbName);

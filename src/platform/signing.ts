@@ -10,7 +10,6 @@ export function signerFor(secret: string, purpose: string, length = 43) {
   const key = crypto.createHmac('sha256', secret).update(purpose).digest();
   const sign = (payload: string) => crypto.createHmac('sha256', key).update(payload).digest('base64url').slice(0, length);
   return {
-    length,
     sign,
     /** whether `signature` is this payload's, compared in constant time */
     verifies(payload: string, signature: string): boolean {
@@ -20,5 +19,3 @@ export function signerFor(secret: string, purpose: string, length = 43) {
     },
   };
 }
-
-export type Signer = ReturnType<typeof signerFor>;

@@ -53,4 +53,3 @@ export async function retryOnDuplicate<T>(
 export function upsertRacing<T>(upsert: () => Promise<T>): Promise<T> {
   return retryOnDuplicate(upsert, { tries: 3 });
 }
-
